@@ -1,0 +1,196 @@
+use core::fmt;
+use core::str::FromStr;
+
+use crate::text::Excerpt;
+use crate::{Category, ErrorCode, ErrorKind, CATEGORY_ROWS, KIND_ROWS};
+
+/// One row of the document, as the generated table stores it.
+pub(crate) struct KindRow {
+    pub(crate) code: i32,
+    pub(crate) name: &'static str,
+    pub(crate) description: &'static str,
+    pub(crate) category: Category,
+}
+
+/// One section of the document, as the generated table stores it.
+pub(crate) struct CategoryRow {
+    pub(crate) anchor: &'static str,
+    pub(crate) title: &'static str,
+    /// The category's kinds are `ErrorKind::ALL[kinds_start..][..kinds_len]`.
+    pub(crate) kinds_start: usize,
+    pub(crate) kinds_len: usize,
+}
+
+/// Byte-wise equality usable in `const fn` (`==` on slices is not `const`).
+pub(crate) const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+impl ErrorKind {
+    const fn row(self) -> &'static KindRow {
+        &KIND_ROWS[self as usize]
+    }
+
+    /// The code of this kind; other kinds may share it.
+    pub const fn code(self) -> ErrorCode {
+        ErrorCode::new(self.row().code)
+    }
+
+    /// The name exactly as the document writes it, such as `"ObjectNotFound"`.
+    pub const fn name(self) -> &'static str {
+        self.row().name
+    }
+
+    /// The description as a reader sees it: markdown escapes resolved,
+    /// typographic quotes kept, inline code kept with its backticks.
+    pub const fn description(self) -> &'static str {
+        self.row().description
+    }
+
+    /// The section of the document this kind is listed in.
+    pub const fn category(self) -> Category {
+        self.row().category
+    }
+}
+
+/// The name as written in the document.
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Exact, case-sensitive name lookup, as [`ErrorKind::from_name`].
+impl FromStr for ErrorKind {
+    type Err = UnknownKindError;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        ErrorKind::from_name(name).ok_or_else(|| UnknownKindError {
+            name: Excerpt::new(name),
+        })
+    }
+}
+
+impl From<ErrorKind> for i32 {
+    fn from(kind: ErrorKind) -> Self {
+        kind.code().get()
+    }
+}
+
+impl Category {
+    const fn row(self) -> &'static CategoryRow {
+        &CATEGORY_ROWS[self as usize]
+    }
+
+    /// The section's anchor in the document, such as `"api-issues"`.
+    pub const fn anchor(self) -> &'static str {
+        self.row().anchor
+    }
+
+    /// The section's heading as written in the document (the translated
+    /// document's headings are partly Chinese, such as `"API 问题"`).
+    pub const fn title(self) -> &'static str {
+        self.row().title
+    }
+
+    /// The kinds listed in this section, in document order.
+    pub const fn kinds(self) -> &'static [ErrorKind] {
+        let row = self.row();
+        ErrorKind::ALL
+            .split_at(row.kinds_start)
+            .1
+            .split_at(row.kinds_len)
+            .0
+    }
+
+    /// The category with exactly this anchor, such as `"api-issues"`.
+    pub const fn from_anchor(anchor: &str) -> Option<Category> {
+        let mut i = 0;
+        while i < Category::ALL.len() {
+            let category = Category::ALL[i];
+            if bytes_eq(category.anchor().as_bytes(), anchor.as_bytes()) {
+                return Some(category);
+            }
+            i += 1;
+        }
+        None
+    }
+}
+
+/// The heading title as written in the document.
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.title())
+    }
+}
+
+/// Lookup by anchor, as [`Category::from_anchor`].
+impl FromStr for Category {
+    type Err = UnknownCategoryError;
+
+    fn from_str(anchor: &str) -> Result<Self, Self::Err> {
+        Category::from_anchor(anchor).ok_or_else(|| UnknownCategoryError {
+            anchor: Excerpt::new(anchor),
+        })
+    }
+}
+
+/// No kind has the given name.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct UnknownKindError {
+    name: Excerpt,
+}
+
+impl UnknownKindError {
+    /// The name that was not found (cut after 64 bytes).
+    pub fn name(&self) -> &str {
+        self.name.as_str()
+    }
+}
+
+impl fmt::Display for UnknownKindError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "no Parse error kind is named `{}` (names are case-sensitive, such as `ObjectNotFound`)",
+            self.name
+        )
+    }
+}
+
+impl core::error::Error for UnknownKindError {}
+
+/// No category has the given anchor.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct UnknownCategoryError {
+    anchor: Excerpt,
+}
+
+impl UnknownCategoryError {
+    /// The anchor that was not found (cut after 64 bytes).
+    pub fn anchor(&self) -> &str {
+        self.anchor.as_str()
+    }
+}
+
+impl fmt::Display for UnknownCategoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "no Parse error category has the anchor `{}` (anchors look like `api-issues`)",
+            self.anchor
+        )
+    }
+}
+
+impl core::error::Error for UnknownCategoryError {}

@@ -1,0 +1,60 @@
+//! The complete, typed catalogue of Parse Platform error codes.
+//!
+//! Parse Server and the Parse SDKs report failures as an integer code, such as
+//! `101` in `{"code": 101, "error": "Object not found."}`. This crate gives
+//! every code of the Parse error-code document a name, a description and a
+//! category, generated at build time from the document itself (`spec/`).
+//!
+//! - [`ErrorCode`] is the wire integer. Every `i32` is a valid `ErrorCode` and
+//!   survives a round trip unchanged, including codes the document does not
+//!   list (Parse Server sends 153, 159, 161, 162, 210, 211 and custom Cloud
+//!   Code codes). Each documented name has an associated constant, such as
+//!   [`ErrorCode::OBJECT_NOT_FOUND`].
+//! - [`ErrorKind`] is one row of the document. Several kinds can share one code
+//!   (code 251 has ten names), so a code maps to a slice of kinds:
+//!   [`ErrorCode::kinds`].
+//! - [`Category`] is a section of the document.
+//!
+//! ```
+//! use parse_error_codes::{Category, ErrorCode, ErrorKind};
+//!
+//! let code = ErrorCode::from(101);
+//! assert_eq!(code, ErrorCode::OBJECT_NOT_FOUND);
+//! assert_eq!(code.kinds(), [ErrorKind::UserInvalidLoginParams, ErrorKind::ObjectNotFound]);
+//! assert_eq!(ErrorKind::ObjectNotFound.category(), Category::Api);
+//!
+//! // Codes the document does not list are kept, not rejected.
+//! let custom = ErrorCode::from(9001);
+//! assert!(!custom.is_known());
+//! assert_eq!(i32::from(custom), 9001);
+//! ```
+//!
+//! The document is mirrored as written, quirks included: the name
+//! `MultupleSuccessErrorCalls` keeps its typo and `FileDeleteError` is 131,
+//! although current Parse Servers answer 153 for a failed file deletion.
+//!
+//! # Features
+//! - `std` (default): nothing beyond `core` is required; the error types
+//!   implement [`core::error::Error`] in every configuration.
+
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+mod code;
+mod kind;
+mod text;
+
+pub use code::{ErrorCode, InvalidCodeError};
+pub use kind::{UnknownCategoryError, UnknownKindError};
+
+use kind::{bytes_eq, CategoryRow, KindRow};
+
+include!(concat!(env!("OUT_DIR"), "/error_codes.rs"));
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

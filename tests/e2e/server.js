@@ -1,0 +1,111 @@
+'use strict';
+// A real Parse Server for the end-to-end tests of the parse-error-codes crate.
+// Started by `cargo xtask e2e`; it listens on 127.0.0.1 only.
+//
+// Environment (all required unless a default is given):
+//   PARSE_E2E_PORT          TCP port on 127.0.0.1
+//   PARSE_E2E_DATABASE_URI  postgres://user@127.0.0.1:port/db
+//   PARSE_APP_ID, PARSE_REST_KEY, PARSE_MASTER_KEY
+//   PARSE_E2E_WORK_DIR      working directory; uploaded files go to its files/uploads
+const path = require('path');
+const http = require('http');
+const express = require('express');
+const { ParseServer } = require('parse-server');
+const FileSystemAdapter = require('@parse/fs-files-adapter');
+
+function env(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`server.js: environment variable ${name} is required`);
+    process.exit(2);
+  }
+  return value;
+}
+
+process.chdir(env('PARSE_E2E_WORK_DIR'));
+
+const HOST = '127.0.0.1';
+const port = Number(env('PARSE_E2E_PORT'));
+const mountPath = '/parse';
+const serverURL = `http://${HOST}:${port}${mountPath}`;
+
+// An email adapter that sends nothing: it only lets the user routes that need
+// one (verification and password reset emails) run and answer their errors.
+const silentEmailAdapter = {
+  sendMail: async () => {},
+  sendVerificationEmail: async () => {},
+  sendPasswordResetEmail: async () => {},
+};
+
+const config = {
+  appId: env('PARSE_APP_ID'),
+  restAPIKey: env('PARSE_REST_KEY'),
+  masterKey: env('PARSE_MASTER_KEY'),
+  masterKeyIps: ['127.0.0.1', '::1'],
+  databaseURI: env('PARSE_E2E_DATABASE_URI'),
+  serverURL,
+  publicServerURL: serverURL,
+  appName: 'parse-error-codes-e2e',
+  cloud: path.join(__dirname, 'cloud', 'main.js'),
+  filesAdapter: new FileSystemAdapter({ filesSubDirectory: 'uploads' }),
+  fileUpload: {
+    enableForPublic: true,
+    enableForAnonymousUser: true,
+    enableForAuthenticatedUser: true,
+  },
+  maxUploadSize: '1mb',
+  emailAdapter: silentEmailAdapter,
+  // Verify only the addresses that ask for it, so that other tests' users log in freely.
+  verifyUserEmails: ({ user }) => typeof user.get('email') === 'string' && user.get('email').endsWith('@verify.test'),
+  emailVerifySuccessOnInvalidEmail: false,
+  passwordPolicy: {
+    validatorCallback: password => password !== 'forbidden-password',
+  },
+  rateLimit: [
+    {
+      requestPath: '/functions/rateLimited',
+      requestTimeWindow: 60 * 60 * 1000,
+      requestCount: 1,
+      errorResponseMessage: 'Too many requests.',
+      includeMasterKey: true,
+    },
+  ],
+  liveQuery: { classNames: ['LiveScore'] },
+  verifyServerUrl: false,
+  silent: process.env.PARSE_E2E_VERBOSE ? false : true,
+  logLevel: process.env.PARSE_E2E_VERBOSE ? 'info' : 'error',
+};
+
+async function main() {
+  const parseServer = new ParseServer(config);
+  await parseServer.start();
+  const app = express();
+  app.use(mountPath, parseServer.app);
+  const httpServer = http.createServer(app);
+  await new Promise((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, HOST, resolve);
+  });
+  await ParseServer.createLiveQueryServer(httpServer, undefined, config);
+  console.log(`parse-server listening on ${serverURL}`);
+
+  let closing = false;
+  const shutdown = signal => {
+    if (closing) return;
+    closing = true;
+    console.log(`parse-server: ${signal}, shutting down`);
+    httpServer.close();
+    httpServer.closeAllConnections?.();
+    Promise.resolve(parseServer.handleShutdown?.())
+      .catch(() => {})
+      .finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch(err => {
+  console.error('server.js: failed to start:', err);
+  process.exit(1);
+});
