@@ -55,8 +55,8 @@ const config = {
   },
   maxUploadSize: '1mb',
   emailAdapter: silentEmailAdapter,
-  // Verify only the addresses that ask for it, so that other tests' users log in freely.
-  verifyUserEmails: ({ user }) => typeof user.get('email') === 'string' && user.get('email').endsWith('@verify.test'),
+  // Unverified users still log in (preventLoginWithUnverifiedEmail is false).
+  verifyUserEmails: true,
   emailVerifySuccessOnInvalidEmail: false,
   passwordPolicy: {
     validatorCallback: password => password !== 'forbidden-password',
@@ -68,8 +68,10 @@ const config = {
       requestCount: 1,
       errorResponseMessage: 'Too many requests.',
       includeMasterKey: true,
+      includeInternalRequests: true,
     },
   ],
+  idempotencyOptions: { paths: ['functions/idempotent'], ttl: 300 },
   liveQuery: { classNames: ['LiveScore'] },
   verifyServerUrl: false,
   silent: process.env.PARSE_E2E_VERBOSE ? false : true,

@@ -39,6 +39,7 @@ Parse.Cloud.define('throwNumber', () => {
 // A function that succeeds (for batches and the rate limit).
 Parse.Cloud.define('hello', () => 'hello');
 Parse.Cloud.define('rateLimited', () => 'ok');
+Parse.Cloud.define('idempotent', () => 'ok');
 
 // Validation of parameters by the Cloud Code validator.
 Parse.Cloud.define('needsParam', () => 'ok', {
