@@ -35,7 +35,15 @@
 //!
 //! # Features
 //! - `std` (default): nothing beyond `core` is required; the error types
-//!   implement [`core::error::Error`] in every configuration.
+//!   implement [`core::error::Error`] in every configuration. Implies `alloc`.
+//! - `alloc`: links the `alloc` crate; needed by the error-body types.
+//! - `serde` (implies `alloc`, works without `std`): `Serialize` and
+//!   `Deserialize` for [`ErrorCode`] (a bare integer), [`ErrorKind`] (its
+//!   name) and [`Category`] (its anchor), and the types of the bodies a Parse
+//!   Server sends: `ParseError` (`{"code":101,"error":"..."}` and every other
+//!   REST shape), `LiveQueryError` and `BatchResponse`/`BatchItem`. Brings in
+//!   `serde` and `serde_json` (both without default features), because an
+//!   error body may carry arbitrary JSON that is kept as `serde_json::Value`.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -44,10 +52,19 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
+#[cfg(feature = "serde")]
+mod body;
 mod code;
 mod kind;
+#[cfg(feature = "serde")]
+mod serde_impls;
 mod text;
 
+#[cfg(feature = "serde")]
+pub use body::{BatchItem, BatchResponse, LiveQueryError, ParseError};
 pub use code::{ErrorCode, InvalidCodeError};
 pub use kind::{UnknownCategoryError, UnknownKindError};
 
