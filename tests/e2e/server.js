@@ -6,7 +6,8 @@
 //   PARSE_E2E_PORT          TCP port on 127.0.0.1
 //   PARSE_E2E_DATABASE_URI  postgres://user@127.0.0.1:port/db
 //   PARSE_APP_ID, PARSE_REST_KEY, PARSE_MASTER_KEY
-//   PARSE_E2E_WORK_DIR      working directory; uploaded files go to its files/uploads
+//   PARSE_E2E_WORK_DIR      working directory: logs/ and files/uploads/ go there
+//                           (start node in it too: parse-server opens ./logs when loaded)
 const path = require('path');
 const http = require('http');
 const express = require('express');
@@ -46,6 +47,7 @@ const config = {
   serverURL,
   publicServerURL: serverURL,
   appName: 'parse-error-codes-e2e',
+  logsFolder: path.join(process.cwd(), 'logs'),
   cloud: path.join(__dirname, 'cloud', 'main.js'),
   filesAdapter: new FileSystemAdapter({ filesSubDirectory: 'uploads' }),
   fileUpload: {

