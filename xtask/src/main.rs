@@ -1,16 +1,56 @@
-mod e2e;
+//! `cargo xtask <command>`: the project's maintenance commands.
+//!
+//! To add a command: a module with an entry point, one `match` arm in `main`
+//! and one line in `USAGE`.
 
-fn main() {
+// The generator itself, shared with the build script: one implementation.
+#[path = "../../build.rs"]
+mod build_script;
+
+mod api_diff;
+mod catalogue;
+mod ci;
+mod codegen;
+mod e2e;
+mod line_diff;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [args]
+commands:
+  ci         the whole quality gate, step by step (what .ci/run and CI run)
+  codegen    regenerate tests/snapshots/ from spec/; `--check` compares instead
+  e2e        end-to-end tests against a real Parse Server";
+
+fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("e2e") => e2e::run(&args[1..]),
-        _ => {
-            eprintln!("usage: cargo xtask <command>\ncommands:\n  e2e    end-to-end tests against a real Parse Server");
-            std::process::exit(2);
-        }
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => ("", &[][..]),
     };
-    if let Err(message) = result {
-        eprintln!("xtask: {message}");
-        std::process::exit(1);
+    match command {
+        "ci" => ci::main(rest),
+        "codegen" => codegen::main(rest),
+        "e2e" => exit_with(e2e::run(rest)),
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// For commands that return their failure as a message: print it, exit 1.
+fn exit_with(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
     }
 }
