@@ -1,0 +1,300 @@
+//! Explains Parse error codes, names, and (with the `serde` feature) the error
+//! bodies a Parse Server sends.
+//!
+//! ```text
+//! cargo run --example explain -- 141
+//! cargo run --example explain -- ObjectNotFound
+//! echo '{"code":209,"error":"Invalid session token"}' | cargo run --example explain --features serde
+//! ```
+//!
+//! Exit status: 0 when everything was explained; 1 when a code or name is
+//! well-formed but not in the Parse error-code document; 2 for a usage error
+//! or input that cannot be read (not JSON, not an error body).
+
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+use parse_error_codes::{ErrorCode, ErrorKind};
+
+fn main() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    // Waiting for a body typed by hand would look like a hang: ask for one.
+    if args.is_empty() && io::stdin().is_terminal() {
+        eprintln!("{USAGE}");
+        return ExitCode::from(BAD_INPUT);
+    }
+    let status = run(
+        &args,
+        &mut io::stdin().lock(),
+        &mut io::stdout().lock(),
+        &mut io::stderr().lock(),
+    );
+    ExitCode::from(status)
+}
+
+/// Everything was explained.
+pub const EXPLAINED: u8 = 0;
+/// A well-formed code or name the document does not list.
+pub const NOT_DOCUMENTED: u8 = 1;
+/// A usage error, or input that is not what was expected.
+pub const BAD_INPUT: u8 = 2;
+
+const USAGE: &str = "\
+usage: explain CODE|NAME...   explain error codes (such as 141) or names (such as ObjectNotFound)
+       explain [-]            explain the JSON error body on stdin (needs --features serde)";
+
+/// Runs the command with `args` (without the program name) and returns the exit status.
+pub fn run(
+    args: &[OsString],
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    match try_run(args, stdin, out, err) {
+        Ok(status) => status,
+        Err(error) => {
+            // stderr may be the broken stream too: nothing more can be reported.
+            let _ = writeln!(err, "explain: cannot write the explanation: {error}");
+            BAD_INPUT
+        }
+    }
+}
+
+fn try_run(
+    args: &[OsString],
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let mut texts = Vec::with_capacity(args.len());
+    for arg in args {
+        match arg.to_str() {
+            Some(text) => texts.push(text),
+            None => {
+                writeln!(err, "explain: argument {arg:?} is not valid UTF-8\n{USAGE}")?;
+                return Ok(BAD_INPUT);
+            }
+        }
+    }
+    match texts.as_slice() {
+        [] | ["-"] => explain_stdin(stdin, out, err),
+        ["-h" | "--help"] => {
+            writeln!(out, "{USAGE}")?;
+            Ok(EXPLAINED)
+        }
+        _ if texts
+            .iter()
+            .any(|text| text.starts_with("--") || *text == "-") =>
+        {
+            writeln!(
+                err,
+                "explain: `-` and options cannot be mixed with codes or names\n{USAGE}"
+            )?;
+            Ok(BAD_INPUT)
+        }
+        _ => {
+            let mut status = EXPLAINED;
+            for (index, text) in texts.iter().enumerate() {
+                if index > 0 {
+                    writeln!(out)?;
+                }
+                status = status.max(explain_argument(text, out, err)?);
+            }
+            Ok(status)
+        }
+    }
+}
+
+/// Explains one command-line argument: a decimal code or a name.
+fn explain_argument(text: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    if let Ok(code) = text.parse::<i32>() {
+        return explain_code(ErrorCode::new(code), out, err);
+    }
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit()) {
+        writeln!(
+            err,
+            "explain: `{text}` is not a Parse error code: codes are 32-bit integers ({}..={})",
+            i32::MIN,
+            i32::MAX
+        )?;
+        return Ok(BAD_INPUT);
+    }
+    match text.parse::<ErrorKind>() {
+        Ok(kind) => {
+            explain_name(kind, out)?;
+            Ok(EXPLAINED)
+        }
+        Err(unknown) => {
+            write!(err, "explain: {unknown}")?;
+            let near = ErrorKind::ALL
+                .iter()
+                .find(|kind| kind.name().eq_ignore_ascii_case(text));
+            if let Some(kind) = near {
+                write!(err, "; did you mean `{kind}`?")?;
+            }
+            writeln!(err)?;
+            Ok(NOT_DOCUMENTED)
+        }
+    }
+}
+
+/// Lists every name of `code`, or says on stderr that the document lacks it.
+fn explain_code(code: ErrorCode, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let kinds = code.kinds();
+    if kinds.is_empty() {
+        writeln!(
+            err,
+            "explain: code {} is not in the Parse error-code document \
+             (Parse Server also sends undocumented codes, such as 153, and Cloud Code may throw any code)",
+            code.get()
+        )?;
+        return Ok(NOT_DOCUMENTED);
+    }
+    let names = if kinds.len() == 1 { "name" } else { "names" };
+    writeln!(
+        out,
+        "code {}: {} {names} in the Parse error-code document",
+        code.get(),
+        kinds.len()
+    )?;
+    for kind in kinds {
+        writeln!(out)?;
+        write_kind(*kind, out)?;
+    }
+    Ok(EXPLAINED)
+}
+
+/// Explains one name, and names the others that share its code.
+fn explain_name(kind: ErrorKind, out: &mut dyn Write) -> io::Result<()> {
+    write_kind(kind, out)?;
+    let others: Vec<&str> = kind
+        .code()
+        .kinds()
+        .iter()
+        .filter(|other| **other != kind)
+        .map(|other| other.name())
+        .collect();
+    if !others.is_empty() {
+        writeln!(
+            out,
+            "  shares code {} with: {}",
+            kind.code().get(),
+            others.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+fn write_kind(kind: ErrorKind, out: &mut dyn Write) -> io::Result<()> {
+    let category = kind.category();
+    writeln!(out, "{} ({})", kind.name(), kind.code().get())?;
+    writeln!(
+        out,
+        "  category: {} (#{})",
+        category.title(),
+        category.anchor()
+    )?;
+    writeln!(out, "  {}", kind.description())
+}
+
+#[cfg(not(feature = "serde"))]
+fn explain_stdin(_: &mut dyn Read, _: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    writeln!(
+        err,
+        "explain: reading a JSON error body from stdin needs the `serde` feature:\n  \
+         cargo run --example explain --features serde\n{USAGE}"
+    )?;
+    Ok(BAD_INPUT)
+}
+
+/// Decodes the body on stdin (an error body, a LiveQuery error message or a
+/// whole `/batch` response) and explains its code(s).
+#[cfg(feature = "serde")]
+fn explain_stdin(stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    use parse_error_codes::{BatchResponse, ParseError};
+
+    let mut body = Vec::new();
+    if let Err(error) = stdin.read_to_end(&mut body) {
+        writeln!(err, "explain: cannot read stdin: {error}")?;
+        return Ok(BAD_INPUT);
+    }
+    let start = body.iter().position(|byte| !byte.is_ascii_whitespace());
+    match start.map(|index| body[index]) {
+        None => {
+            writeln!(
+                err,
+                "explain: stdin is empty: expected a JSON error body such as \
+                 {{\"code\":101,\"error\":\"Object not found.\"}}\n{USAGE}"
+            )?;
+            Ok(BAD_INPUT)
+        }
+        Some(b'[') => match serde_json::from_slice::<BatchResponse>(&body) {
+            Ok(batch) => explain_batch(&batch, out, err),
+            Err(error) => {
+                writeln!(err, "explain: stdin is not a /batch response: {error}")?;
+                Ok(BAD_INPUT)
+            }
+        },
+        Some(_) => match serde_json::from_slice::<ParseError>(&body) {
+            Ok(error) => explain_body(&error, out, err),
+            Err(error) => {
+                writeln!(err, "explain: stdin is not a Parse error body: {error}")?;
+                Ok(BAD_INPUT)
+            }
+        },
+    }
+}
+
+#[cfg(feature = "serde")]
+fn explain_body(
+    error: &parse_error_codes::ParseError,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    writeln!(out, "error: {error}")?;
+    if !error.extra_fields().is_empty() {
+        let names: Vec<&str> = error
+            .extra_fields()
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        writeln!(out, "other fields: {}", names.join(", "))?;
+    }
+    match error.code() {
+        Some(code) => {
+            writeln!(out)?;
+            explain_code(code, out, err)
+        }
+        None => {
+            writeln!(
+                out,
+                "no code: Parse Server sends bodies without a code for bad application \
+                 keys, malformed request JSON and oversized requests; see the HTTP status"
+            )?;
+            Ok(EXPLAINED)
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+fn explain_batch(
+    batch: &parse_error_codes::BatchResponse,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let failed = batch.errors().count();
+    writeln!(
+        out,
+        "/batch response: {} items, {} succeeded, {failed} failed",
+        batch.items().len(),
+        batch.items().len() - failed
+    )?;
+    let mut status = EXPLAINED;
+    for (index, error) in batch.errors() {
+        writeln!(out, "\nitem {index}:")?;
+        status = status.max(explain_body(error, out, err)?);
+    }
+    Ok(status)
+}
