@@ -65,7 +65,7 @@ use crate::{ErrorCode, ErrorKind};
 /// - Nested objects are kept as [`serde_json::Value`]; their key order is the
 ///   one `serde_json::Map` keeps (sorted, or as received when some crate in the
 ///   build enables serde_json's `preserve_order`).
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ParseError {
     code: Option<ErrorCode>,
     message: Option<Value>,
@@ -218,6 +218,14 @@ impl<'de> Deserialize<'de> for Key {
                 match self.visit_str::<E>(&name)? {
                     Key::Other(_) => Ok(Key::Other(name)),
                     known => Ok(known),
+                }
+            }
+
+            // Some binary formats hand map keys over as bytes.
+            fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<Key, E> {
+                match core::str::from_utf8(name) {
+                    Ok(name) => self.visit_str(name),
+                    Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(name), &self)),
                 }
             }
         }
@@ -417,14 +425,14 @@ impl Serialize for ParseError {
 /// `op` must be `"error"` and `reconnect` must be present; `requestId` is a
 /// number, `null` (the server's default) or absent (servers before it was
 /// added). Other fields are kept as in [`ParseError`].
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct LiveQueryError {
     error: ParseError,
     reconnect: bool,
     request_id: RequestId,
 }
 
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 enum RequestId {
     Absent,
     Null,
@@ -461,12 +469,14 @@ impl LiveQueryError {
         }
     }
 
-    /// The code, message and other fields as an error body.
+    /// The code, message and other fields (not `op`, `reconnect` and
+    /// `requestId`) as an error body.
     pub fn parse_error(&self) -> &ParseError {
         &self.error
     }
 
-    /// The code, message and other fields as an error body.
+    /// The code, message and other fields (not `op`, `reconnect` and
+    /// `requestId`) as an error body.
     pub fn into_parse_error(self) -> ParseError {
         self.error
     }
@@ -603,7 +613,7 @@ impl Serialize for LiveQueryError {
 ///
 /// An entry must have exactly one of the two keys; any other key is an error,
 /// because Parse Server writes no other and guessing would hide a misread body.
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub enum BatchItem {
     /// The sub-request succeeded; the value is its response.
     Success(Value),
@@ -705,7 +715,7 @@ impl Serialize for BatchItem {
 /// When the batch request fails as a whole (bad keys, too many requests), the
 /// server answers a single error body instead: decode a non-2xx response as a
 /// [`ParseError`].
-#[derive(Clone, PartialEq, Debug, Default)]
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct BatchResponse {
     items: Vec<BatchItem>,
 }

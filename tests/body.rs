@@ -553,6 +553,25 @@ fn a_constructed_error_has_the_server_shape() {
 }
 
 #[test]
+fn map_keys_given_as_bytes_are_read_as_names() {
+    use serde::de::value::{BytesDeserializer, Error, MapDeserializer};
+
+    let entries = [(&b"code"[..], 101), (b"retries", 3)]
+        .map(|(key, value)| (BytesDeserializer::<Error>::new(key), value));
+    let error: ParseError =
+        serde::Deserialize::deserialize(MapDeserializer::new(entries.into_iter())).unwrap();
+    assert_eq!(error.code(), Some(ErrorCode::OBJECT_NOT_FOUND));
+    assert_eq!(error.extra_field("retries"), Some(&json!(3)));
+
+    let entries = [(BytesDeserializer::<Error>::new(b"\xffcode"), 101)];
+    let message =
+        <ParseError as serde::Deserialize>::deserialize(MapDeserializer::new(entries.into_iter()))
+            .unwrap_err()
+            .to_string();
+    assert_eq!(message, "invalid value: byte array, expected a field name");
+}
+
+#[test]
 fn errors_from_other_serde_formats_come_from_values() {
     // Any self-describing deserializer works, not only serde_json's reader.
     let value = json!({"code": 101, "error": "x", "extra": [1]});
