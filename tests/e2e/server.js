@@ -38,6 +38,28 @@ const silentEmailAdapter = {
   sendPasswordResetEmail: async () => {},
 };
 
+const publicAccess = {
+  find: { '*': true },
+  count: { '*': true },
+  get: { '*': true },
+  create: { '*': true },
+  update: { '*': true },
+  delete: { '*': true },
+  addField: { '*': true },
+  protectedFields: { '*': [] },
+};
+
+const masterOnly = {
+  find: {},
+  count: {},
+  get: {},
+  create: {},
+  update: {},
+  delete: {},
+  addField: {},
+  protectedFields: { '*': [] },
+};
+
 const config = {
   appId: env('PARSE_APP_ID'),
   restAPIKey: env('PARSE_REST_KEY'),
@@ -47,6 +69,8 @@ const config = {
   serverURL,
   publicServerURL: serverURL,
   appName: 'parse-error-codes-e2e',
+  // Lets a client choose objectIds, and so send an empty one (code 104).
+  allowCustomObjectId: true,
   logsFolder: path.join(process.cwd(), 'logs'),
   cloud: path.join(__dirname, 'cloud', 'main.js'),
   filesAdapter: new FileSystemAdapter({ filesSubDirectory: 'uploads' }),
@@ -74,6 +98,21 @@ const config = {
     },
   ],
   idempotencyOptions: { paths: ['functions/idempotent'], ttl: 300 },
+  // Classes that exist from the start (clients may not create classes).
+  schema: {
+    definitions: [
+      {
+        className: 'GameScore',
+        fields: { score: { type: 'Number' }, playerName: { type: 'String' } },
+        classLevelPermissions: publicAccess,
+      },
+      { className: 'LiveScore', fields: { score: { type: 'Number' } }, classLevelPermissions: publicAccess },
+      // Master key only: a LiveQuery subscription to it is refused (119).
+      { className: 'Locked', fields: { secret: { type: 'String' } }, classLevelPermissions: masterOnly },
+    ],
+    strict: false,
+    lockSchemas: false,
+  },
   liveQuery: { classNames: ['LiveScore'] },
   verifyServerUrl: false,
   silent: process.env.PARSE_E2E_VERBOSE ? false : true,
@@ -90,7 +129,9 @@ async function main() {
     httpServer.once('error', reject);
     httpServer.listen(port, HOST, resolve);
   });
-  await ParseServer.createLiveQueryServer(httpServer, undefined, config);
+  // LiveQuery on the same port; a client must present the REST API key or the master key.
+  const liveQueryOptions = { keyPairs: { restAPIKey: config.restAPIKey, masterKey: config.masterKey } };
+  await ParseServer.createLiveQueryServer(httpServer, liveQueryOptions, config);
   console.log(`parse-server listening on ${serverURL}`);
 
   let closing = false;

@@ -1,0 +1,1401 @@
+//! End-to-end tests against a real Parse Server (parse-server 8.6.94 on PostgreSQL).
+//!
+//! Every test is `#[ignore]`d: a plain `cargo test` has no server. `cargo xtask e2e`
+//! starts one on 127.0.0.1 and runs them with `--ignored` and these variables set:
+//! `PARSE_SERVER_URL` (e.g. `http://127.0.0.1:1337/parse`), `PARSE_APP_ID`,
+//! `PARSE_REST_KEY`, `PARSE_MASTER_KEY`, and optionally `PARSE_E2E_OBSERVED`, a file
+//! to which each test appends the codes it saw (`<code> <source>` per line) for the
+//! coverage report.
+//!
+//! For every error response the tests decode the body with [`ParseError`], check the
+//! code, check that a documented code's `kinds()` contains the expected name (and that
+//! an undocumented code survives unchanged with no kinds), and check that encoding the
+//! decoded value gives the server's body back (compared as JSON values).
+//!
+//! The Cloud Code the server runs is `tests/e2e/cloud/main.js`.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use parse_error_codes::{
+    BatchItem, BatchResponse, ErrorCode, ErrorKind, LiveQueryError, ParseError,
+};
+use serde_json::{json, Value};
+
+// ---------------------------------------------------------------------------
+// A tiny REST client: a fresh connection per request, every request bounded.
+
+struct Server {
+    url: String,
+    app_id: String,
+    rest_key: String,
+    master_key: String,
+}
+
+fn server() -> Server {
+    let var = |name: &str| {
+        std::env::var(name).unwrap_or_else(|_| {
+            panic!("{name} is not set: these tests need a Parse Server; run `cargo xtask e2e`")
+        })
+    };
+    Server {
+        url: var("PARSE_SERVER_URL").trim_end_matches('/').to_string(),
+        app_id: var("PARSE_APP_ID"),
+        rest_key: var("PARSE_REST_KEY"),
+        master_key: var("PARSE_MASTER_KEY"),
+    }
+}
+
+/// Who sends the request.
+#[derive(Clone)]
+enum As {
+    /// Application id and REST API key.
+    Client,
+    /// Application id and master key.
+    Master,
+    /// Application id, REST API key and a session token.
+    User(String),
+    /// Exactly these headers (and nothing else), to send wrong keys.
+    Headers(Vec<(&'static str, String)>),
+}
+
+enum Body<'a> {
+    None,
+    Json(Value),
+    Raw(&'a str, Vec<u8>),
+}
+
+struct Response {
+    status: u16,
+    body: Vec<u8>,
+    /// What was sent, for failure messages.
+    request: String,
+}
+
+impl Response {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("{}: body is not JSON ({e}): {}", self.request, self.text()))
+    }
+}
+
+fn send(who: &As, method: &str, path: &str, body: Body) -> Response {
+    let server = server();
+    let url = format!("{}{}", server.url, path);
+    let request_text = format!("{method} {path}");
+    let mut builder = ureq::http::Request::builder()
+        .method(method)
+        .uri(&url)
+        .header("Connection", "close");
+    let headers: Vec<(&str, String)> = match who {
+        As::Client => vec![
+            ("X-Parse-Application-Id", server.app_id.clone()),
+            ("X-Parse-REST-API-Key", server.rest_key.clone()),
+        ],
+        As::Master => vec![
+            ("X-Parse-Application-Id", server.app_id.clone()),
+            ("X-Parse-Master-Key", server.master_key.clone()),
+        ],
+        As::User(token) => vec![
+            ("X-Parse-Application-Id", server.app_id.clone()),
+            ("X-Parse-REST-API-Key", server.rest_key.clone()),
+            ("X-Parse-Session-Token", token.clone()),
+        ],
+        As::Headers(headers) => headers.clone(),
+    };
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    // A new agent per request: no connection is ever reused.
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .max_idle_connections(0)
+        .build()
+        .into();
+    let result = match body {
+        Body::None => agent.run(builder.body(()).expect("valid request")),
+        Body::Json(value) => agent.run(
+            builder
+                .header("Content-Type", "application/json")
+                .body(serde_json::to_vec(&value).expect("JSON"))
+                .expect("valid request"),
+        ),
+        Body::Raw(content_type, bytes) => agent.run(
+            builder
+                .header("Content-Type", content_type)
+                .body(bytes)
+                .expect("valid request"),
+        ),
+    };
+    let mut response = result.unwrap_or_else(|e| panic!("{request_text}: request failed: {e}"));
+    let status = response.status().as_u16();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(16 * 1024 * 1024)
+        .read_to_vec()
+        .unwrap_or_else(|e| panic!("{request_text}: cannot read the body: {e}"));
+    Response {
+        status,
+        body,
+        request: request_text,
+    }
+}
+
+fn get(who: &As, path: &str) -> Response {
+    send(who, "GET", path, Body::None)
+}
+
+fn post(who: &As, path: &str, body: Value) -> Response {
+    send(who, "POST", path, Body::Json(body))
+}
+
+fn put(who: &As, path: &str, body: Value) -> Response {
+    send(who, "PUT", path, Body::Json(body))
+}
+
+fn delete(who: &As, path: &str) -> Response {
+    send(who, "DELETE", path, Body::None)
+}
+
+/// A suffix that makes names unique across tests and runs against the same server.
+fn unique(prefix: &str) -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!(
+        "{prefix}{:x}{:x}{}",
+        std::process::id(),
+        nanos % 0xffff_ffff,
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// Appends `code source` to the file named by `PARSE_E2E_OBSERVED`, if any.
+fn record(code: ErrorCode, source: &str) {
+    if let Ok(path) = std::env::var("PARSE_E2E_OBSERVED") {
+        if let Ok(mut file) = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+        {
+            // One write per line: the tests run in parallel and append to one file.
+            let _ = file.write_all(format!("{} {source}\n", code.get()).as_bytes());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Checks
+
+/// Decoding then encoding gives the server's body back (compared as JSON values).
+fn assert_round_trip(request: &str, error: &ParseError, body: &[u8]) {
+    let original: Value = serde_json::from_slice(body).expect("JSON body");
+    let encoded = serde_json::to_vec(error).expect("ParseError serializes");
+    let reencoded: Value = serde_json::from_slice(&encoded).expect("re-encoded body is JSON");
+    assert_eq!(
+        reencoded,
+        original,
+        "{request}: re-encoding changed the body:\n  server:    {}\n  re-encoded: {}",
+        String::from_utf8_lossy(body),
+        String::from_utf8_lossy(&encoded)
+    );
+}
+
+/// The expected code: a documented one with the name its `kinds()` must contain, or
+/// one the document lacks.
+#[derive(Clone, Copy, Debug)]
+enum Expect {
+    Documented(i32, &'static str),
+    Undocumented(i32),
+}
+
+impl Expect {
+    fn code(self) -> i32 {
+        match self {
+            Expect::Documented(code, _) | Expect::Undocumented(code) => code,
+        }
+    }
+}
+
+/// Checks an error response: HTTP status, body decodes, code, kinds, round trip.
+/// Records the code as observed from `source` ("server" or "cloud").
+fn check_error(response: &Response, status: u16, expect: Expect, source: &str) -> ParseError {
+    let request = &response.request;
+    assert_eq!(
+        response.status,
+        status,
+        "{request}: HTTP status (body: {})",
+        response.text()
+    );
+    let error: ParseError = serde_json::from_slice(&response.body).unwrap_or_else(|e| {
+        panic!(
+            "{request}: the body does not decode as ParseError ({e}): {}",
+            response.text()
+        )
+    });
+    check_decoded(request, &error, expect);
+    assert_round_trip(request, &error, &response.body);
+    record(error.code().expect("checked"), source);
+    error
+}
+
+fn check_decoded(request: &str, error: &ParseError, expect: Expect) {
+    let code = error
+        .code()
+        .unwrap_or_else(|| panic!("{request}: no code in {error:?}"));
+    assert_eq!(code.get(), expect.code(), "{request}: code in {error:?}");
+    assert_eq!(code, ErrorCode::new(expect.code()));
+    match expect {
+        Expect::Documented(_, name) => {
+            assert!(code.is_known(), "{request}: {code:?} should be documented");
+            let names: Vec<&str> = error.kinds().iter().map(|k| k.name()).collect();
+            assert!(
+                names.contains(&name),
+                "{request}: kinds of {} are {names:?}, expected {name}",
+                code.get()
+            );
+            assert_eq!(error.kinds(), code.kinds());
+            for kind in error.kinds() {
+                assert_eq!(
+                    kind.code(),
+                    code,
+                    "{request}: {} has another code",
+                    kind.name()
+                );
+            }
+        }
+        Expect::Undocumented(_) => {
+            assert!(
+                !code.is_known(),
+                "{request}: {code:?} should be undocumented"
+            );
+            assert!(error.kinds().is_empty(), "{request}: {:?}", error.kinds());
+        }
+    }
+}
+
+/// Checks a body without a code, such as `{"error":"unauthorized"}`.
+fn check_codeless(response: &Response, status: u16, message: &str) -> ParseError {
+    let request = &response.request;
+    assert_eq!(
+        response.status,
+        status,
+        "{request}: body {}",
+        response.text()
+    );
+    let error: ParseError = serde_json::from_slice(&response.body)
+        .unwrap_or_else(|e| panic!("{request}: does not decode ({e}): {}", response.text()));
+    assert_eq!(error.code(), None, "{request}: {error:?}");
+    assert!(error.kinds().is_empty());
+    assert_eq!(error.message(), message, "{request}");
+    assert_round_trip(request, &error, &response.body);
+    error
+}
+
+/// A body that is not a Parse error body must not decode (never a made-up code).
+fn check_not_an_error_body(response: &Response) {
+    let decoded = serde_json::from_slice::<ParseError>(&response.body);
+    assert!(
+        decoded.is_err(),
+        "{}: {:?} decoded as {decoded:?}",
+        response.request,
+        response.text()
+    );
+}
+
+fn server_error(response: &Response, status: u16, code: i32, name: &'static str) -> ParseError {
+    check_error(response, status, Expect::Documented(code, name), "server")
+}
+
+// ---------------------------------------------------------------------------
+// Fixtures
+
+/// Creates a class with the master key (clients may not create classes).
+fn create_class(name: &str, fields: Value) {
+    let response = post(
+        &As::Master,
+        &format!("/schemas/{name}"),
+        json!({ "className": name, "fields": fields }),
+    );
+    assert!(
+        response.status == 200 || response.text().contains("already exists"),
+        "cannot create class {name}: {} {}",
+        response.status,
+        response.text()
+    );
+}
+
+struct User {
+    id: String,
+    token: String,
+}
+
+fn sign_up(username: &str, password: &str, email: Option<&str>) -> User {
+    let mut body = json!({ "username": username, "password": password });
+    if let Some(email) = email {
+        body["email"] = json!(email);
+    }
+    let response = post(&As::Client, "/users", body);
+    assert_eq!(
+        response.status,
+        201,
+        "sign up {username}: {}",
+        response.text()
+    );
+    let value = response.json();
+    User {
+        id: value["objectId"].as_str().expect("objectId").to_string(),
+        token: value["sessionToken"]
+            .as_str()
+            .expect("sessionToken")
+            .to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Objects, queries, schemas
+
+#[test]
+#[ignore = "needs a Parse Server: run `cargo xtask e2e`"]
+fn objects_and_queries() {
+    let class = unique("Obj");
+    create_class(
+        &class,
+        json!({ "name": { "type": "String" }, "n": { "type": "Number" } }),
+    );
+    let c = As::Client;
+
+    // 101: a missing object (404).
+    let error = server_error(
+        &get(&c, &format!("/classes/{class}/doesNotExist")),
+        404,
+        101,
+        "ObjectNotFound",
+    );
+    assert!(error.kinds().contains(&ErrorKind::ObjectNotFound));
+    server_error(
+        &delete(&As::Master, &format!("/classes/{class}/doesNotExist")),
+        404,
+        101,
+        "ObjectNotFound",
+    );
+
+    // 102: an improper $inQuery.
+    let path = format!("/classes/{class}?where=%7B%22n%22%3A%7B%22%24inQuery%22%3A5%7D%7D");
+    server_error(&get(&c, &path), 400, 102, "InvalidQuery");
+
+    // 105: a field name that starts with a digit.
+    server_error(
+        &post(&c, &format!("/classes/{class}"), json!({ "1bad": 1 })),
+        400,
+        105,
+        "InvalidFieldName",
+    );
+    // 104: an empty objectId (the server lets clients choose objectIds).
+    server_error(
+        &post(&c, &format!("/classes/{class}"), json!({ "objectId": "" })),
+        400,
+        104,
+        "MissingObjectId",
+    );
+    // 105 in a query key.
+    server_error(
+        &get(
+            &c,
+            &format!("/classes/{class}?where=%7B%22%241bad%22%3A1%7D"),
+        ),
+        400,
+        105,
+        "InvalidFieldName",
+    );
+
+    // 107: an Add operation whose objects are not an array.
+    server_error(
+        &post(
+            &c,
+            &format!("/classes/{class}"),
+            json!({ "tags": { "__op": "Add", "objects": 5 } }),
+        ),
+        400,
+        107,
+        "InvalidJSON",
+    );
+
+    // 108: an operator the server does not support on create.
+    server_error(
+        &post(
+            &c,
+            &format!("/classes/{class}"),
+            json!({ "n": { "__op": "Batch", "ops": [{ "__op": "Increment", "amount": 1 }] } }),
+        ),
+        400,
+        108,
+        "CommandUnavailable",
+    );
+
+    // 111: a value of the wrong type for the field.
+    server_error(
+        &post(&c, &format!("/classes/{class}"), json!({ "n": "text" })),
+        400,
+        111,
+        "IncorrectType",
+    );
+    server_error(
+        &post(
+            &c,
+            &format!("/classes/{class}"),
+            json!({ "name": { "__type": "Pointer", "className": "X", "objectId": "y" } }),
+        ),
+        400,
+        111,
+        "IncorrectType",
+    );
+
+    // 119: a client may not create a class.
+    server_error(
+        &post(
+            &c,
+            &format!("/classes/{}", unique("New")),
+            json!({ "a": 1 }),
+        ),
+        400,
+        119,
+        "OperationForbidden",
+    );
+
+    // 121: a nested key with a dot.
+    server_error(
+        &post(
+            &c,
+            &format!("/classes/{class}"),
+            json!({ "obj": { "a.b": 1 } }),
+        ),
+        400,
+        121,
+        "InvalidNestedKey",
+    );
+
+    // 123: an ACL the server cannot resolve.
+    server_error(
+        &post(
+            &c,
+            &format!("/classes/{class}"),
+            json!({ "ACL": { "*unresolved": { "read": true } } }),
+        ),
+        400,
+        123,
+        "InvalidACL",
+    );
+}
+
+#[test]
+#[ignore = "needs a Parse Server: run `cargo xtask e2e`"]
+fn schemas() {
+    let m = As::Master;
+    let class = unique("Sch");
+    create_class(&class, json!({ "n": { "type": "Number" } }));
+
+    // 103: invalid class names, an existing class, a missing class.
+    server_error(
+        &post(&m, "/schemas/1bad", json!({})),
+        400,
+        103,
+        "InvalidClassName",
+    );
+    server_error(
+        &post(
+            &m,
+            &format!("/schemas/{class}"),
+            json!({ "className": class }),
+        ),
+        400,
+        103,
+        "InvalidClassName",
+    );
+    server_error(
+        &get(&m, &format!("/schemas/{}", unique("Missing"))),
+        400,
+        103,
+        "InvalidClassName",
+    );
+
+    // 111: an unknown field type.
+    server_error(
+        &post(
+            &m,
+            &format!("/schemas/{}", unique("Bad")),
+            json!({ "fields": { "x": { "type": "Bogus" } } }),
+        ),
+        400,
+        111,
+        "IncorrectType",
+    );
+    // 135: a pointer field without its target class.
+    server_error(
+        &post(
+            &m,
+            &format!("/schemas/{}", unique("Bad")),
+            json!({ "fields": { "x": { "type": "Pointer" } } }),
+        ),
+        400,
+        135,
+        "MissingRequiredFieldError",
+    );
+    // 136: a default field cannot be deleted.
+    server_error(
+        &put(
+            &m,
+            &format!("/schemas/{class}"),
+            json!({ "fields": { "createdAt": { "__op": "Delete" } } }),
+        ),
+        400,
+        136,
+        "ChangedImmutableFieldError",
+    );
+    // 102: an index on a missing field.
+    server_error(
+        &put(
+            &m,
+            &format!("/schemas/{class}"),
+            json!({ "indexes": { "idx": { "nosuch": 1 } } }),
+        ),
+        400,
+        102,
+        "InvalidQuery",
+    );
+    // 255: deleting a field that does not exist; dropping a class that has objects.
+    server_error(
+        &put(
+            &m,
+            &format!("/schemas/{class}"),
+            json!({ "fields": { "nosuch": { "__op": "Delete" } } }),
+        ),
+        400,
+        255,
+        "ClassNotEmpty",
+    );
+    let created = post(&m, &format!("/classes/{class}"), json!({ "n": 1 }));
+    assert_eq!(created.status, 201, "{}", created.text());
+    server_error(
+        &delete(&m, &format!("/schemas/{class}")),
+        400,
+        255,
+        "ClassNotEmpty",
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Users and sessions
+
+#[test]
+#[ignore = "needs a Parse Server: run `cargo xtask e2e`"]
+fn users_and_sessions() {
+    let c = As::Client;
+    let name = unique("user");
+    let email = format!("{name}@example.test");
+    let user = sign_up(&name, "pw-1", Some(&email));
+    let other = sign_up(&unique("other"), "pw-2", None);
+
+    // 200, 201: sign-up and log-in without a username or a password.
+    server_error(
+        &post(&c, "/users", json!({ "password": "x" })),
+        400,
+        200,
+        "UsernameMissing",
+    );
+    server_error(
+        &post(&c, "/users", json!({ "username": unique("u") })),
+        400,
+        201,
+        "PasswordMissing",
+    );
+    server_error(
+        &post(&c, "/login", json!({ "password": "x" })),
+        400,
+        200,
+        "UsernameMissing",
+    );
+    server_error(
+        &post(&c, "/login", json!({ "username": name })),
+        400,
+        201,
+        "PasswordMissing",
+    );
+    // 202, 203: taken username and email.
+    server_error(
+        &post(&c, "/users", json!({ "username": name, "password": "x" })),
+        400,
+        202,
+        "UsernameTaken",
+    );
+    server_error(
+        &post(
+            &c,
+            "/users",
+            json!({ "username": unique("u"), "password": "x", "email": email }),
+        ),
+        400,
+        203,
+        "UserEmailTaken",
+    );
+    // 125: a malformed email address.
+    server_error(
+        &post(
+            &c,
+            "/users",
+            json!({ "username": unique("u"), "password": "x", "email": "not an email" }),
+        ),
+        400,
+        125,
+        "InvalidEmailAddress",
+    );
+    // 142: the password policy rejects a password.
+    server_error(
+        &post(
+            &c,
+            "/users",
+            json!({ "username": unique("u"), "password": "forbidden-password" }),
+        ),
+        400,
+        142,
+        "ValidationFailed",
+    );
+    // 101: wrong password (404).
+    server_error(
+        &post(
+            &c,
+            "/login",
+            json!({ "username": name, "password": "wrong" }),
+        ),
+        404,
+        101,
+        "UserInvalidLoginParams",
+    );
+
+    // 204, 125, 205: password reset and verification email requests.
+    server_error(
+        &post(&c, "/requestPasswordReset", json!({})),
+        400,
+        204,
+        "UserEmailMissing",
+    );
+    server_error(
+        &post(&c, "/requestPasswordReset", json!({ "email": 5 })),
+        400,
+        125,
+        "InvalidEmailAddress",
+    );
+    server_error(
+        &post(&c, "/verificationEmailRequest", json!({})),
+        400,
+        204,
+        "UserEmailMissing",
+    );
+    server_error(
+        &post(
+            &c,
+            "/verificationEmailRequest",
+            json!({ "email": format!("{}@example.test", unique("nobody")) }),
+        ),
+        400,
+        205,
+        "UserWithEmailNotFound",
+    );
+
+    // 209: an invalid session token; none where one is required.
+    server_error(
+        &get(&As::User("r:bogus".into()), "/users/me"),
+        400,
+        209,
+        "InvalidSessionToken",
+    );
+    server_error(
+        &post(&As::User("r:bogus".into()), "/logout", json!({})),
+        400,
+        209,
+        "InvalidSessionToken",
+    );
+    server_error(&get(&c, "/sessions/me"), 400, 209, "InvalidSessionToken");
+
+    // 206: modifying or deleting another user.
+    server_error(
+        &put(
+            &As::User(other.token.clone()),
+            &format!("/users/{}", user.id),
+            json!({ "username": unique("x") }),
+        ),
+        400,
+        206,
+        "SessionMissing",
+    );
+    server_error(
+        &delete(&c, &format!("/users/{}", user.id)),
+        400,
+        206,
+        "SessionMissing",
+    );
+
+    // -1: the challenge endpoint without what it needs.
+    server_error(&post(&c, "/challenge", json!({})), 400, -1, "OtherCause");
+    server_error(
+        &post(&c, "/challenge", json!({ "username": name })),
+        400,
+        -1,
+        "OtherCause",
+    );
+
+    // 137: a role name is unique.
+    let role = unique("role");
+    let acl = json!({ "*": { "read": true } });
+    let created = post(&As::Master, "/roles", json!({ "name": role, "ACL": acl }));
+    assert_eq!(created.status, 201, "{}", created.text());
+    server_error(
+        &post(&As::Master, "/roles", json!({ "name": role, "ACL": acl })),
+        400,
+        137,
+        "DuplicateValue",
+    );
+
+    // 162 (INVALID_VALUE upstream, not in the document): loginAs without a user id.
+    check_error(
+        &post(&As::Master, "/loginAs", json!({})),
+        400,
+        Expect::Undocumented(162),
+        "server",
+    );
+}
+
+#[test]
+#[ignore = "needs a Parse Server: run `cargo xtask e2e`"]
+fn linked_accounts() {
+    let c = As::Client;
+    let id = unique("anon");
+    // An anonymous user with this id.
+    let created = post(
+        &c,
+        "/users",
+        json!({ "authData": { "anonymous": { "id": id } } }),
+    );
+    assert_eq!(created.status, 201, "{}", created.text());
+    // 208: another user links the same anonymous id.
+    let user = sign_up(&unique("linker"), "pw", None);
+    server_error(
+        &put(
+            &As::User(user.token.clone()),
+            &format!("/users/{}", user.id),
+            json!({ "authData": { "anonymous": { "id": id } } }),
+        ),
+        400,
+        208,
+        "AccountAlreadyLinked",
+    );
+    // 252: an auth provider the server does not know.
+    server_error(
+        &post(
+            &c,
+            "/users",
+            json!({ "authData": { "no_such_provider": { "id": "x" } } }),
+        ),
+        400,
+        252,
+        "UnsupportedService",
+    );
+    // 162 (not in the document): an auth data id that is not a string.
+    check_error(
+        &post(
+            &c,
+            "/users",
+            json!({ "authData": { "anonymous": { "id": 5 } } }),
+        ),
+        400,
+        Expect::Undocumented(162),
+        "server",
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Files, push, installations, hooks, rate limit, idempotency
+
+#[test]
+#[ignore = "needs a Parse Server: run `cargo xtask e2e`"]
+fn files() {
+    let c = As::Client;
+    let text = |path: &str, content_type: &'static str| {
+        send(&c, "POST", path, Body::Raw(content_type, b"hello".to_vec()))
+    };
+    let ok = text("/files/hello.txt", "text/plain");
+    assert_eq!(ok.status, 201, "{}", ok.text());
+
+    // 122: invalid, too long, missing file names.
+    server_error(
+        &text("/files/bad%24name.txt", "text/plain"),
+        400,
+        122,
+        "InvalidFileName",
+    );
+    server_error(
+        &text(&format!("/files/{}.txt", "a".repeat(200)), "text/plain"),
+        400,
+        122,
+        "InvalidFileName",
+    );
+    server_error(&text("/files/", "text/plain"), 400, 122, "InvalidFileName");
+    // 130: a forbidden extension; an upload without a body.
+    server_error(
+        &text("/files/page.html", "text/html"),
+        400,
+        130,
+        "FileSaveError",
+    );
+    server_error(
+        &send(&c, "POST", "/files/empty.txt", Body::None),
+        400,
+        130,
+        "FileSaveError",
+    );
+
+    // 153 (FileDeleteError upstream; the document says 131): deleting a missing file.
+    let error = check_error(
+        &delete(&As::Master, &format!("/files/{}.txt", unique("missing"))),
+        400,
+        Expect::Undocumented(153),
+        "server",
+    );
+    assert_eq!(error.code(), Some(ErrorCode::new(153)));
+
+    // A missing file is plain text, not an error body.
+    let missing = get(&c, &format!("/files/{}/nothing.txt", server().app_id));
+    assert_eq!(missing.status, 404);
+    check_not_an_error_body(&missing);
+}
+
+#[test]
+#[ignore = "needs a Parse Server: run `cargo xtask e2e`"]
+fn push_installations_hooks() {
+    let m = As::Master;
+    // 115: no push adapter configured; a push without channels or where.
+    server_error(
+        &post(
+            &m,
+            "/push",
+            json!({ "channels": ["a"], "data": { "alert": "x" } }),
+        ),
+        400,
+        115,
+        "PushMisconfigured",
+    );
+    // 135: an installation without an id.
+    server_error(
+        &post(&As::Client, "/installations", json!({})),
+        400,
+        135,
+        "MissingRequiredFieldError",
+    );
+    // 111: channels that are not an array.
+    server_error(
+        &post(
+            &As::Client,
+            "/installations",
+            json!({ "installationId": unique("inst"), "deviceType": "ios", "channels": "not an array" }),
+        ),
+        400,
+        111,
+        "IncorrectType",
+    );
+    // 143: webhooks.
+    server_error(
+        &post(&m, "/hooks/functions", json!({ "functionName": "f" })),
+        400,
+        143,
+        "WebhookError",
+    );
+    server_error(
+        &get(&m, &format!("/hooks/functions/{}", unique("nope"))),
+        400,
+        143,
+        "WebhookError",
+    );
+}
+
+#[test]
+#[ignore = "needs a Parse Server: run `cargo xtask e2e`"]
+fn rate_limit_and_idempotency() {
+    let c = As::Client;
+    // 100: the rate limit on /functions/rateLimited allows one request per hour.
+    let first = post(&c, "/functions/rateLimited", json!({}));
+    let limited = if first.status == 429 {
+        first
+    } else {
+        assert_eq!(first.status, 200, "{}", first.text());
+        post(&c, "/functions/rateLimited", json!({}))
+    };
+    server_error(&limited, 429, 100, "ConnectionFailed");
+
+    // 159: a repeated request id on an idempotent path.
+    let id = unique("req");
+    let headers = |id: &str| {
+        let server = server();
+        As::Headers(vec![
+            ("X-Parse-Application-Id", server.app_id),
+            ("X-Parse-REST-API-Key", server.rest_key),
+            ("X-Parse-Request-Id", id.to_string()),
+        ])
+    };
+    let first = post(&headers(&id), "/functions/idempotent", json!({}));
+    assert_eq!(first.status, 200, "{}", first.text());
+    server_error(
+        &post(&headers(&id), "/functions/idempotent", json!({})),
+        400,
+        159,
+        "TemporaryRejectionError",
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Cloud Code
+
+#[test]
+#[ignore = "needs a Parse Server: run `cargo xtask e2e`"]
+fn cloud_code() {
+    let c = As::Client;
+    let call = |name: &str, params: Value| post(&c, &format!("/functions/{name}"), params);
+
+    // A Parse.Error with a documented code, thrown by Cloud Code.
+    check_error(
+        &call("throwDocumented", json!({})),
+        400,
+        Expect::Documented(142, "ValidationFailed"),
+        "cloud",
+    );
+    // A custom code (9000-9999) comes back unchanged.
+    let error = check_error(
+        &call("throwCustom", json!({})),
+        400,
+        Expect::Undocumented(9001),
+        "cloud",
+    );
+    assert_eq!(error.code().map(ErrorCode::get), Some(9001));
+    for code in [9999, 4242, 0, -42] {
+        let error = check_error(
+            &call("throwCode", json!({ "code": code })),
+            400,
+            Expect::Undocumented(code),
+            "cloud",
+        );
+        assert_eq!(error.code(), Some(ErrorCode::new(code)));
+    }
+    // Documented codes thrown by Cloud Code keep their kinds.
+    check_error(
+        &call("throwCode", json!({ "code": 209 })),
+        400,
+        Expect::Documented(209, "InvalidSessionToken"),
+        "cloud",
+    );
+
+    // 141: a plain JS error, a thrown object, string and number, a missing function.
+    server_error(
+        &call("throwPlainError", json!({})),
+        400,
+        141,
+        "ScriptFailed",
+    );
+    let error = server_error(&call("throwObject", json!({})), 400, 141, "ScriptFailed");
+    assert_eq!(
+        error.message_value(),
+        Some(&json!({ "reason": "thrown plain object", "detail": { "n": 1 } }))
+    );
+    let error = server_error(&call("throwString", json!({})), 400, 141, "ScriptFailed");
+    assert_eq!(error.message(), "thrown string from Cloud Code");
+    let error = server_error(&call("throwNumber", json!({})), 400, 141, "ScriptFailed");
+    assert_eq!(error.message_value(), Some(&json!(42)));
+    server_error(
+        &call(&unique("missingFunction"), json!({})),
+        400,
+        141,
+        "FunctionNotFound",
+    );
+    server_error(
+        &post(&As::Master, "/jobs/noSuchJob", json!({})),
+        400,
+        141,
+        "JobNotFound",
+    );
+
+    // 142: the Cloud Code validator (missing parameter, missing user).
+    server_error(&call("needsParam", json!({})), 400, 142, "ValidationFailed");
+    server_error(&call("needsUser", json!({})), 400, 142, "ValidationFailed");
+
+    // beforeSave triggers that reject.
+    for class in ["Rejected", "RejectedPlain"] {
+        create_class(class, json!({}));
+        server_error(
+            &post(&c, &format!("/classes/{class}"), json!({ "a": 1 })),
+            400,
+            141,
+            "ScriptFailed",
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Bodies without a code, internal errors, non-error bodies
+
+#[test]
+#[ignore = "needs a Parse Server: run `cargo xtask e2e`"]
+fn bodies_without_a_code() {
+    let server = server();
+    // 403 {"error":"unauthorized"}: a wrong application id, a wrong REST key.
+    let wrong_app = As::Headers(vec![
+        ("X-Parse-Application-Id", "wrong".into()),
+        ("X-Parse-REST-API-Key", server.rest_key.clone()),
+    ]);
+    check_codeless(&get(&wrong_app, "/classes/GameScore"), 403, "unauthorized");
+    let wrong_key = As::Headers(vec![
+        ("X-Parse-Application-Id", server.app_id.clone()),
+        ("X-Parse-REST-API-Key", "wrong".into()),
+    ]);
+    check_codeless(&get(&wrong_key, "/classes/GameScore"), 403, "unauthorized");
+    // 403 {"error":"Permission denied"}: the master key is required.
+    check_codeless(&get(&As::Client, "/schemas"), 403, "Permission denied");
+    check_codeless(
+        &delete(&As::Client, "/files/x.txt"),
+        403,
+        "Permission denied",
+    );
+    // 400: malformed request JSON.
+    let malformed = send(
+        &As::Client,
+        "POST",
+        "/classes/GameScore",
+        Body::Raw("application/json", b"{\"a\":".to_vec()),
+    );
+    check_codeless(&malformed, 400, "Unexpected end of JSON input");
+    // 413: a request larger than the server accepts.
+    let big = format!("{{\"big\":\"{}\"}}", "a".repeat(2_000_000));
+    let too_large = send(
+        &As::Client,
+        "POST",
+        "/classes/GameScore",
+        Body::Raw("application/json", big.into_bytes()),
+    );
+    check_codeless(&too_large, 413, "request entity too large");
+}
+
+#[test]
+#[ignore = "needs a Parse Server: run `cargo xtask e2e`"]
+fn internal_server_errors() {
+    let c = As::Client;
+    let m = As::Master;
+    // {"code":1,"message":"Internal server error."}: an unexpected failure (here a
+    // `where` that is not JSON).
+    let response = get(&c, "/classes/GameScore?where=%7Bnot");
+    let error = server_error(&response, 500, 1, "InternalServerError");
+    assert!(error.message_value().is_some());
+    assert_eq!(
+        response.json().get("message"),
+        Some(&json!(error.message()))
+    );
+    assert_eq!(response.json().get("error"), None);
+    // {"code":1,"error":"..."}: the same code under the usual key (a negative limit).
+    let class = unique("Lim");
+    create_class(&class, json!({}));
+    let response = get(&m, &format!("/classes/{class}?limit=-5"));
+    let error = server_error(&response, 500, 1, "InternalServerError");
+    assert_eq!(response.json().get("error"), Some(&json!(error.message())));
+}
+
+#[test]
+#[ignore = "needs a Parse Server: run `cargo xtask e2e`"]
+fn non_error_bodies_do_not_decode() {
+    // An unknown route answers an HTML page.
+    let html = send(
+        &As::Client,
+        "PUT",
+        "/classes/GameScore",
+        Body::Json(json!({})),
+    );
+    assert_eq!(html.status, 404);
+    assert!(html.text().contains("<html"), "{}", html.text());
+    check_not_an_error_body(&html);
+    // A successful query.
+    let class = unique("Empty");
+    create_class(&class, json!({}));
+    let results = get(&As::Client, &format!("/classes/{class}"));
+    assert_eq!(results.status, 200, "{}", results.text());
+    assert_eq!(results.json(), json!({ "results": [] }));
+    check_not_an_error_body(&results);
+    // The health check.
+    let health = get(&As::Client, "/health");
+    assert_eq!(health.status, 200);
+    check_not_an_error_body(&health);
+}
+
+// ---------------------------------------------------------------------------
+// Batch
+
+#[test]
+#[ignore = "needs a Parse Server: run `cargo xtask e2e`"]
+fn batch_with_mixed_results() {
+    let class = unique("Bat");
+    create_class(&class, json!({ "n": { "type": "Number" } }));
+    let mount = {
+        let url = server().url;
+        let after_scheme = url
+            .split_once("://")
+            .map(|(_, rest)| rest.to_string())
+            .unwrap_or(url);
+        after_scheme
+            .split_once('/')
+            .map(|(_, path)| format!("/{path}"))
+            .unwrap_or_default()
+    };
+    let requests = json!({ "requests": [
+        { "method": "POST", "path": format!("{mount}/classes/{class}"), "body": { "n": 1 } },
+        { "method": "GET", "path": format!("{mount}/classes/{class}/doesNotExist") },
+        { "method": "POST", "path": format!("{mount}/classes/{class}"), "body": { "n": "text" } },
+        { "method": "POST", "path": format!("{mount}/functions/throwCustom"), "body": {} },
+        { "method": "POST", "path": format!("{mount}/functions/throwObject"), "body": {} },
+    ]});
+    let response = post(&As::Client, "/batch", requests);
+    assert_eq!(response.status, 200, "{}", response.text());
+    let batch: BatchResponse = serde_json::from_slice(&response.body)
+        .unwrap_or_else(|e| panic!("/batch does not decode ({e}): {}", response.text()));
+    let items = batch.items();
+    assert_eq!(items.len(), 5, "{}", response.text());
+    assert!(matches!(&items[0], BatchItem::Success(v) if v.get("objectId").is_some()));
+    let expected = [
+        (1, Expect::Documented(101, "ObjectNotFound")),
+        (2, Expect::Documented(111, "IncorrectType")),
+        (3, Expect::Undocumented(9001)),
+        (4, Expect::Documented(141, "ScriptFailed")),
+    ];
+    for (index, expect) in expected {
+        let error = items[index]
+            .error()
+            .unwrap_or_else(|| panic!("batch item {index} is not an error: {:?}", items[index]));
+        check_decoded(&format!("/batch item {index}"), error, expect);
+        record(
+            error.code().expect("checked"),
+            if index == 3 { "cloud" } else { "server" },
+        );
+    }
+    let errors: Vec<usize> = batch.errors().map(|(i, _)| i).collect();
+    assert_eq!(errors, [1, 2, 3, 4]);
+    // The whole response re-encodes to the server's body.
+    let reencoded: Value =
+        serde_json::from_slice(&serde_json::to_vec(&batch).expect("serializes")).expect("JSON");
+    assert_eq!(reencoded, response.json());
+    // Each error item also decodes alone as a ParseError from its `error` member.
+    for (index, item) in response
+        .json()
+        .as_array()
+        .expect("array")
+        .iter()
+        .enumerate()
+        .skip(1)
+    {
+        let inner = serde_json::to_vec(&item["error"]).expect("JSON");
+        let error: ParseError = serde_json::from_slice(&inner).expect("an error item decodes");
+        assert_eq!(Some(&error), items[index].error());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// LiveQuery: errors arrive as websocket messages. A minimal websocket client
+// (RFC 6455: handshake, masked text frames out, unfragmented frames in), enough for
+// Parse Server's LiveQuery protocol, on a fresh connection with timeouts.
+
+struct WebSocket {
+    stream: TcpStream,
+}
+
+impl WebSocket {
+    fn connect() -> WebSocket {
+        let url = server().url;
+        let rest = url
+            .strip_prefix("http://")
+            .expect("PARSE_SERVER_URL is http://");
+        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let address: std::net::SocketAddr = host
+            .parse()
+            .unwrap_or_else(|e| panic!("PARSE_SERVER_URL host {host:?} is not ip:port: {e}"));
+        let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(5))
+            .unwrap_or_else(|e| panic!("cannot connect to {address}: {e}"));
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        stream
+            .set_write_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        let request = format!(
+            "GET /{path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        );
+        stream
+            .write_all(request.as_bytes())
+            .expect("handshake sent");
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            assert!(head.len() < 16 * 1024, "handshake answer too long");
+            stream.read_exact(&mut byte).expect("handshake answer");
+            head.push(byte[0]);
+        }
+        let head = String::from_utf8_lossy(&head);
+        assert!(
+            head.starts_with("HTTP/1.1 101"),
+            "no websocket upgrade: {head}"
+        );
+        WebSocket { stream }
+    }
+
+    fn send(&mut self, message: &Value) {
+        let payload = serde_json::to_vec(message).expect("JSON");
+        let mask = [0x5a, 0x17, 0xc3, 0x81];
+        let mut frame = vec![0x81u8]; // FIN + text
+        match payload.len() {
+            n if n < 126 => frame.push(0x80 | n as u8),
+            n if n < 65536 => {
+                frame.push(0x80 | 126);
+                frame.extend_from_slice(&(n as u16).to_be_bytes());
+            }
+            n => {
+                frame.push(0x80 | 127);
+                frame.extend_from_slice(&(n as u64).to_be_bytes());
+            }
+        }
+        frame.extend_from_slice(&mask);
+        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        self.stream.write_all(&frame).expect("frame sent");
+    }
+
+    /// The next text message (pings are answered, other frames skipped).
+    fn receive(&mut self) -> Vec<u8> {
+        loop {
+            let mut head = [0u8; 2];
+            self.stream
+                .read_exact(&mut head)
+                .expect("a websocket frame (timed out?)");
+            let opcode = head[0] & 0x0f;
+            let masked = head[1] & 0x80 != 0;
+            let mut len = u64::from(head[1] & 0x7f);
+            if len == 126 {
+                let mut ext = [0u8; 2];
+                self.stream.read_exact(&mut ext).expect("length");
+                len = u64::from(u16::from_be_bytes(ext));
+            } else if len == 127 {
+                let mut ext = [0u8; 8];
+                self.stream.read_exact(&mut ext).expect("length");
+                len = u64::from_be_bytes(ext);
+            }
+            assert!(len < 16 * 1024 * 1024, "frame too large");
+            let mut mask = [0u8; 4];
+            if masked {
+                self.stream.read_exact(&mut mask).expect("mask");
+            }
+            let mut payload = vec![0u8; len as usize];
+            self.stream.read_exact(&mut payload).expect("payload");
+            if masked {
+                for (i, b) in payload.iter_mut().enumerate() {
+                    *b ^= mask[i % 4];
+                }
+            }
+            match opcode {
+                0x1 => return payload,
+                0x8 => panic!("the server closed the websocket"),
+                0x9 => {
+                    let mut pong = vec![0x8a, 0x80 | payload.len() as u8, 0, 0, 0, 0];
+                    pong.extend_from_slice(&payload);
+                    self.stream.write_all(&pong).expect("pong");
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Sends a message and returns the next one, which must be a LiveQuery error.
+    fn expect_error(&mut self, message: Value, expect: Expect) -> LiveQueryError {
+        self.send(&message);
+        let answer = self.receive();
+        let request = format!("LiveQuery {message}");
+        let error: LiveQueryError = serde_json::from_slice(&answer).unwrap_or_else(|e| {
+            panic!(
+                "{request}: not a LiveQuery error ({e}): {}",
+                String::from_utf8_lossy(&answer)
+            )
+        });
+        check_decoded(&request, error.parse_error(), expect);
+        let raw: Value = serde_json::from_slice(&answer).expect("JSON");
+        assert_eq!(raw["op"], json!("error"));
+        assert_eq!(
+            Some(error.reconnect()),
+            raw["reconnect"].as_bool(),
+            "{request}"
+        );
+        assert_eq!(
+            error.request_id(),
+            raw["requestId"].as_number(),
+            "{request}"
+        );
+        assert_eq!(error.code(), error.parse_error().code());
+        // Re-encoding gives the server's message back.
+        let reencoded: Value =
+            serde_json::from_slice(&serde_json::to_vec(&error).expect("serializes")).expect("JSON");
+        assert_eq!(reencoded, raw, "{request}: re-encoding changed the message");
+        record(error.code().expect("checked"), "livequery");
+        error
+    }
+}
+
+#[test]
+#[ignore = "needs a Parse Server: run `cargo xtask e2e`"]
+fn live_query_errors() {
+    let server = server();
+    // 4: a wrong REST API key.
+    let mut ws = WebSocket::connect();
+    let error = ws.expect_error(
+        json!({ "op": "connect", "applicationId": server.app_id, "restAPIKey": "wrong" }),
+        Expect::Documented(4, "ClientDisconnected"),
+    );
+    assert_eq!(error.request_id(), None);
+
+    // 2: subscribing before connecting.
+    let mut ws = WebSocket::connect();
+    let subscribe = json!({
+        "op": "subscribe", "requestId": 7,
+        "query": { "className": "LiveScore", "where": {} }
+    });
+    ws.expect_error(
+        subscribe.clone(),
+        Expect::Documented(2, "ServiceUnavailable"),
+    );
+
+    // 1: a message that does not match the protocol's schema.
+    ws.expect_error(
+        json!({ "op": "bogus" }),
+        Expect::Documented(1, "InternalServerError"),
+    );
+
+    // 119: subscribing to a class only the master key may read ("Permission denied");
+    // the error names the request.
+    ws.send(&json!({
+        "op": "connect", "applicationId": server.app_id, "restAPIKey": server.rest_key
+    }));
+    let connected: Value = serde_json::from_slice(&ws.receive()).expect("JSON");
+    assert_eq!(connected["op"], json!("connected"), "{connected}");
+    let mut locked = subscribe;
+    locked["query"]["className"] = json!("Locked");
+    let error = ws.expect_error(locked, Expect::Documented(119, "OperationForbidden"));
+    assert_eq!(error.request_id().and_then(|n| n.as_i64()), Some(7));
+    assert!(!error.reconnect());
+}
