@@ -1,6 +1,6 @@
 //! The error bodies a Parse Server sends, decoded losslessly with serde.
 //!
-//! Shapes (see the crate's README for where each comes from):
+//! Shapes, as parse-server 8.6 writes them:
 //! - REST: `{"code":101,"error":"Object not found."}`; `{"code":1,"message":"Internal server error."}`;
 //!   `{"error":"unauthorized"}` without a code; an `error` that is any JSON value.
 //! - `/batch`: an array of `{"success":{...}}` and `{"error":{"code":N,"error":"..."}}`.
@@ -62,9 +62,14 @@ use crate::{ErrorCode, ErrorKind};
 /// - A key that appears twice is an error: JSON leaves its meaning open
 ///   (JavaScript keeps the last one, other decoders the first), and picking
 ///   one silently could report the wrong code.
-/// - Nested objects are kept as [`serde_json::Value`]; their key order is the
-///   one `serde_json::Map` keeps (sorted, or as received when some crate in the
-///   build enables serde_json's `preserve_order`).
+/// - Encoding writes `code` first, then the message, then the other fields
+///   in the order received: the order Parse Server uses, whatever order the
+///   input had.
+/// - A non-string `error` and the extra fields are kept as
+///   [`serde_json::Value`]: equal as JSON values, but a nested object's keys
+///   come back in `serde_json::Map` order (sorted, or as received when some
+///   crate in the build enables serde_json's `preserve_order`), and numbers as
+///   serde_json keeps them (exact integers within 64 bits, others as `f64`).
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ParseError {
     code: Option<ErrorCode>,
@@ -368,7 +373,7 @@ impl<'de> Deserialize<'de> for ParseError {
 }
 
 impl ParseError {
-    /// The number of entries [`Self::write_fields`] writes.
+    /// The number of map entries the `write_*` methods below write.
     fn field_count(&self) -> usize {
         usize::from(self.code.is_some()) + usize::from(self.message.is_some()) + self.extra.len()
     }
