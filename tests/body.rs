@@ -511,6 +511,24 @@ fn every_body_shape_decodes_to_its_expected_outcome() {
 }
 
 #[test]
+fn every_truncation_of_a_valid_body_is_an_error() {
+    for (name, input, expect) in BODY_CASES {
+        if let Fails(_) = expect {
+            continue;
+        }
+        let end = input
+            .iter()
+            .rposition(|byte| !byte.is_ascii_whitespace())
+            .unwrap();
+        for cut in 0..end {
+            if let Ok(error) = decode::<ParseError>(&input[..cut]) {
+                panic!("{name}: the first {cut} bytes decode to {error:?}");
+            }
+        }
+    }
+}
+
+#[test]
 fn kinds_and_values_of_decoded_bodies() {
     let error: ParseError = decode(br#"{"code":101,"error":"x"}"#).unwrap();
     assert_eq!(
