@@ -205,11 +205,35 @@ fn package(root: &Path) -> Result<(), String> {
         "ci: the package lists {} files, including build.rs and every spec file",
         listed.len()
     );
-    run_command(
-        cargo()
-            .current_dir(root)
-            .args(["package", "--locked", "--allow-dirty"]),
-    )
+    let output = cargo()
+        .current_dir(root)
+        .args(["package", "--locked", "--allow-dirty"])
+        .output()
+        .map_err(|error| format!("cannot run cargo package: {error}"))?;
+    print!("{}", String::from_utf8_lossy(&output.stdout));
+    let log = String::from_utf8_lossy(&output.stderr);
+    eprint!("{log}");
+    if !output.status.success() {
+        return Err(format!("cargo package: {}", output.status));
+    }
+    if !built_from_tarball(&log) {
+        return Err("cargo package did not build the crate from its tarball".to_owned());
+    }
+    Ok(())
+}
+
+/// Whether cargo's log shows the verify step compiling the unpacked tarball
+/// (`target/package/<name>-<version>/`) rather than the working tree.
+fn built_from_tarball(log: &str) -> bool {
+    log.lines().any(|line| {
+        line.trim_start()
+            .starts_with("Verifying parse-error-codes ")
+    }) && log.lines().any(|line| {
+        let line = line.trim_start();
+        line.starts_with("Compiling parse-error-codes ")
+            && (line.contains("/package/parse-error-codes-")
+                || line.contains("\\package\\parse-error-codes-"))
+    })
 }
 
 /// The files the build needs that `listed` lacks: the manifest, the build
@@ -282,6 +306,16 @@ mod tests {
             missing_from_package(&root, without_spec),
             Ok(vec!["spec/error-codes.md".to_owned()])
         );
+    }
+
+    #[test]
+    fn only_a_build_of_the_unpacked_tarball_counts_as_verified() {
+        let verified = "   Packaging parse-error-codes v0.1.0 (/w)\n    Packaged 14 files\n   Verifying parse-error-codes v0.1.0 (/w)\n   Compiling parse-error-codes v0.1.0 (/w/target/package/parse-error-codes-0.1.0)\n    Finished `dev` profile\n";
+        assert!(built_from_tarball(verified));
+        let not_verified = "   Packaging parse-error-codes v0.1.0 (/w)\n    Packaged 14 files\n";
+        assert!(!built_from_tarball(not_verified));
+        let from_the_tree = "   Verifying parse-error-codes v0.1.0 (/w)\n   Compiling parse-error-codes v0.1.0 (/w)\n";
+        assert!(!built_from_tarball(from_the_tree));
     }
 
     #[test]
