@@ -227,6 +227,9 @@ impl Drift {
                 Some(class) => {
                     let mut out =
                         format!("API changes from the committed snapshot to spec/: {class}\n");
+                    // Most severe first: that is what decides the version bump.
+                    let mut changes: Vec<&Change> = changes.iter().collect();
+                    changes.sort_by_key(|change| std::cmp::Reverse(change.class()));
                     for change in changes {
                         let _ = writeln!(out, "  {:<10} {change}", format!("{}:", change.class()));
                     }
