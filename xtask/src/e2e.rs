@@ -33,6 +33,8 @@ const REST_KEY: &str = "e2e-rest-key";
 const MASTER_KEY: &str = "e2e-master-key";
 const DATABASE: &str = "parse";
 const TEMP_PREFIX: &str = "parse-error-codes-e2e-";
+/// The fewest distinct document codes the server itself must answer in a run.
+const MIN_PROVOKED: usize = 30;
 
 const APT_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 const NPM_TIMEOUT: Duration = Duration::from_secs(10 * 60);
@@ -217,8 +219,8 @@ fn run_with_servers(
     step("running examples/rest_client.rs against the server");
     let example_result = run_rest_client(root, &cargo, &envs, &observed);
 
-    report_coverage(root, &observed)?;
-    tests_result.and(example_result)
+    let coverage_result = report_coverage(root, &observed);
+    tests_result.and(example_result).and(coverage_result)
 }
 
 /// Runs the example for a few failing requests and checks what it prints.
@@ -417,6 +419,12 @@ fn report_coverage(root: &Path, observed_file: &Path) -> Result<()> {
             .join(", ")
     );
     println!();
+    if provoked.len() < MIN_PROVOKED {
+        return Err(format!(
+            "the server answered only {} of the document's codes; at least {MIN_PROVOKED} are expected",
+            provoked.len()
+        ));
+    }
     Ok(())
 }
 
