@@ -172,8 +172,11 @@ pub mod codegen {
                 Ok(text) => text,
                 Err(error) => {
                     let valid = &bytes[..error.valid_up_to()];
-                    // The prefix is valid UTF-8 by construction.
+                    // The prefix is valid UTF-8 by construction. Positions are those of
+                    // the decoded text: without the byte-order mark, any line ending.
                     let prefix = std::str::from_utf8(valid).unwrap_or_default();
+                    let prefix = prefix.strip_prefix('\u{feff}').unwrap_or(prefix);
+                    let prefix = prefix.replace("\r\n", "\n").replace('\r', "\n");
                     let line = prefix.matches('\n').count() + 1;
                     let column = prefix.rsplit('\n').next().unwrap_or("").chars().count() + 1;
                     let location = Location {
@@ -270,6 +273,9 @@ pub mod codegen {
         /// A `##` heading.
         Section(RawHeading),
         Table(RawTable),
+        /// A paragraph that starts like a table row: a table the markdown parser
+        /// did not recognise, for instance because of its delimiter row.
+        TableLikeParagraph(Location),
     }
 
     #[derive(Clone, Debug, PartialEq, Eq)]
@@ -356,6 +362,14 @@ pub mod codegen {
             &self.text[start..end]
         }
 
+        /// The source from `offset` to the end of its line: a table nested in a
+        /// block quote or list starts after the container's markers.
+        fn rest_of_line(&self, offset: usize) -> &'a str {
+            let line = self.line_text(offset);
+            let line_start = self.line_starts[self.line_of(offset) - 1];
+            line.get(offset.saturating_sub(line_start)..).unwrap_or("")
+        }
+
         /// Location of the first non-blank character at or after `offset` on its line.
         fn first_visible(&self, file: &str, range: &Range<usize>) -> Location {
             let slice = &self.text[range.start..range.end.max(range.start)];
@@ -409,12 +423,23 @@ pub mod codegen {
                     }
                     inlines.clear();
                 }
+                Event::Start(Tag::Paragraph)
+                    if count_source_cells(index.rest_of_line(range.start)) > 1
+                        && index
+                            .rest_of_line(range.start)
+                            .trim_start()
+                            .starts_with('|') =>
+                {
+                    blocks.push(RawBlock::TableLikeParagraph(
+                        index.location(&file.path, range.start),
+                    ));
+                }
                 Event::Start(Tag::Table(_)) => {
                     let location = index.location(&file.path, range.start);
                     table = Some(RawTable {
                         header: RawRow {
                             location: location.clone(),
-                            source_cells: count_source_cells(index.line_text(range.start)),
+                            source_cells: count_source_cells(index.rest_of_line(range.start)),
                             cells: Vec::new(),
                         },
                         location,
@@ -429,7 +454,7 @@ pub mod codegen {
                 Event::Start(Tag::TableRow) => {
                     row = Some(RawRow {
                         location: index.location(&file.path, range.start),
-                        source_cells: count_source_cells(index.line_text(range.start)),
+                        source_cells: count_source_cells(index.rest_of_line(range.start)),
                         cells: Vec::new(),
                     });
                 }
@@ -500,22 +525,18 @@ pub mod codegen {
         }
     }
 
-    /// Counts the cells of a table line as GFM splits it: on every unescaped `|`,
-    /// ignoring one leading and one trailing pipe.
+    /// Counts the cells of a table line as pulldown-cmark splits it: on every `|`
+    /// not directly preceded by a backslash (even an escaped one: `\\|` does not
+    /// split either), ignoring one leading and one trailing pipe.
     pub fn count_source_cells(line: &str) -> usize {
-        let line = line.trim();
-        let mut pipes = Vec::new();
-        let mut escaped = false;
-        for (i, c) in line.char_indices() {
-            match c {
-                '\\' if !escaped => escaped = true,
-                '|' if !escaped => pipes.push(i),
-                _ => escaped = false,
-            }
-            if c != '\\' {
-                escaped = false;
-            }
-        }
+        // The blanks pulldown-cmark skips around cells; `str::trim` would also strip
+        // Unicode spaces, which pulldown-cmark keeps as cell content.
+        let line = line.trim_matches([' ', '\t', '\u{b}', '\u{c}']);
+        let pipes: Vec<usize> = line
+            .match_indices('|')
+            .map(|(i, _)| i)
+            .filter(|&i| !line[..i].ends_with('\\'))
+            .collect();
         if pipes.is_empty() {
             return if line.is_empty() { 0 } else { 1 };
         }
@@ -565,6 +586,13 @@ pub mod codegen {
             }
         }
         out.trim().to_owned()
+    }
+
+    /// `text` as an inline code span, for messages quoting spec source.
+    fn code_span(text: &str) -> String {
+        let mut out = String::new();
+        push_code_span(&mut out, text);
+        out
     }
 
     fn push_code_span(out: &mut String, code: &str) {
@@ -619,13 +647,18 @@ pub mod codegen {
         let mut names: HashMap<String, Location> = HashMap::new();
         let mut constants: HashMap<String, (Location, String)> = HashMap::new();
 
+        // Anchored sections without a table, reported once every file is read.
+        let mut tables_per_section: Vec<usize> = Vec::new();
         for file in &spec.files {
             // The section the next table belongs to, as an index into `sections`,
             // or `None` (with the heading) when the heading itself is invalid.
             let mut current: Option<Result<usize, &RawHeading>> = None;
+            // A heading without anchor is reported once, however many tables follow.
+            let mut reported_current = false;
             for block in &file.blocks {
                 match block {
                     RawBlock::Section(heading) => {
+                        reported_current = false;
                         current = Some(
                             check_heading(heading, &mut anchors, &mut variants, &mut diagnostics)
                                 .map(|anchor| {
@@ -635,9 +668,20 @@ pub mod codegen {
                                         title: heading.title.clone(),
                                         rows: Vec::new(),
                                     });
+                                    tables_per_section.push(0);
                                     sections.len() - 1
                                 })
                                 .ok_or(heading),
+                        );
+                    }
+                    RawBlock::TableLikeParagraph(location) => {
+                        // The section has a table, if a broken one: one diagnostic is enough.
+                        if let Some(Ok(index)) = current {
+                            tables_per_section[index] += 1;
+                        }
+                        diagnostics.push(
+                            Diagnostic::at(location, "this looks like a table, but it is not read as one")
+                                .help("a table is a header row, a delimiter row such as `| --- | --- | --- |` (spaces, no tabs) and its rows, after a blank line"),
                         );
                     }
                     RawBlock::Table(table) => {
@@ -655,7 +699,9 @@ pub mod codegen {
                             Some(Err(heading)) => {
                                 if heading_anchor(heading).is_none()
                                     && !has_closing_hashes(&heading.source)
+                                    && !reported_current
                                 {
+                                    reported_current = true;
                                     diagnostics.push(
                                         Diagnostic::at(
                                             &heading.location,
@@ -669,7 +715,10 @@ pub mod codegen {
                                 }
                                 None
                             }
-                            Some(Ok(index)) => Some(index),
+                            Some(Ok(index)) => {
+                                tables_per_section[index] += 1;
+                                Some(index)
+                            }
                         };
                         let rows = check_table(table, &mut names, &mut constants, &mut diagnostics);
                         if let Some(index) = section {
@@ -680,6 +729,20 @@ pub mod codegen {
             }
         }
 
+        for (section, &tables) in sections.iter().zip(&tables_per_section) {
+            if tables == 0 {
+                diagnostics.push(
+                    Diagnostic::at(
+                        &section.location,
+                        format!(
+                            "section `{}` has the anchor `#{}` but no catalogue table",
+                            section.title, section.anchor
+                        ),
+                    )
+                    .help("an anchored `##` section is a category: add its table below the heading, or remove the anchor"),
+                );
+            }
+        }
         sections.retain(|section| !section.rows.is_empty());
         if sections.is_empty() && diagnostics.is_empty() {
             diagnostics.push(
@@ -690,6 +753,24 @@ pub mod codegen {
         if diagnostics.is_empty() {
             Ok(CheckedSpec { sections })
         } else {
+            // File order, then position; problems of the spec as a whole come last.
+            diagnostics.sort_by_key(|diagnostic| {
+                diagnostic
+                    .location
+                    .as_ref()
+                    .map_or((1, 0, 0, 0), |location| {
+                        let file = spec
+                            .files
+                            .iter()
+                            .position(|file| file.path == location.file);
+                        (
+                            0,
+                            file.unwrap_or(usize::MAX),
+                            location.line,
+                            location.column,
+                        )
+                    })
+            });
             Err(diagnostics)
         }
     }
@@ -701,10 +782,26 @@ pub mod codegen {
         line.ends_with('}').then(|| &line[open + 1..line.len() - 1])
     }
 
-    fn has_closing_hashes(source: &str) -> bool {
+    /// The column of the first closing `#`, when the heading ends with closing hashes.
+    fn closing_hashes_column(source: &str) -> Option<usize> {
         let line = source.trim_end();
         let without = line.trim_end_matches('#');
-        without.len() < line.len() && without.ends_with([' ', '\t']) && !without.trim().is_empty()
+        (without.len() < line.len() && without.ends_with([' ', '\t']) && !without.trim().is_empty())
+            .then(|| without.chars().count() + 1)
+    }
+
+    fn has_closing_hashes(source: &str) -> bool {
+        closing_hashes_column(source).is_some()
+    }
+
+    /// Where the `{` of the heading's attribute block is, or the heading itself.
+    fn anchor_location(heading: &RawHeading) -> Location {
+        let line = heading.source.trim_end();
+        let mut location = heading.location.clone();
+        if let Some(open) = line.rfind('{') {
+            location.column = line[..open].chars().count() + 1;
+        }
+        location
     }
 
     /// Checks a `##` heading and returns its anchor when it is usable as a section.
@@ -714,74 +811,112 @@ pub mod codegen {
         variants: &mut HashMap<String, (Location, String)>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<String> {
-        if has_closing_hashes(&heading.source) {
+        if let Some(column) = closing_hashes_column(&heading.source) {
+            let location = Location {
+                column,
+                ..heading.location.clone()
+            };
             diagnostics.push(
-                Diagnostic::at(&heading.location, "heading with closing `#`s")
+                Diagnostic::at(&location, "heading with closing `#`s")
                     .help("remove the trailing `#`s: with them the `{#anchor}` is not recognised"),
             );
             return None;
         }
         let written = heading_anchor(heading)?;
+        let location = anchor_location(heading);
         let inner = written.trim();
         let Some(anchor) = inner.strip_prefix('#') else {
             diagnostics.push(
                 Diagnostic::at(
-                    &heading.location,
+                    &location,
                     format!("heading attribute `{{{written}}}` is not an anchor"),
                 )
                 .help("write the anchor as `{#section-name}`"),
             );
             return None;
         };
+        if anchor.contains('#') {
+            diagnostics.push(
+                Diagnostic::at(
+                    &location,
+                    format!("more than one anchor in `{{{written}}}`"),
+                )
+                .help("a section has exactly one anchor, such as `{#api-issues}`"),
+            );
+            return None;
+        }
         if anchor
             .chars()
-            .any(|c| c.is_whitespace() || c == '#' || c == '.' || c == '=')
+            .any(|c| c.is_whitespace() || c == '.' || c == '=')
         {
             diagnostics.push(
                 Diagnostic::at(
-                    &heading.location,
+                    &location,
                     format!("junk inside the heading braces `{{{written}}}`"),
                 )
-                .help("write exactly one anchor, such as `{#api-issues}`"),
+                .help("write only the anchor, such as `{#api-issues}`: classes and attributes are not supported"),
             );
             return None;
         }
         if !is_valid_anchor(anchor) {
             diagnostics.push(
-                Diagnostic::at(&heading.location, format!("malformed anchor `#{anchor}`")).help(
+                Diagnostic::at(&location, format!("malformed anchor `#{anchor}`")).help(
                     "anchors are lowercase ASCII words joined by single hyphens, such as `api-issues`",
                 ),
             );
             return None;
         }
         if heading.id.as_deref() != Some(anchor) {
-            diagnostics.push(Diagnostic::at(
-                &heading.location,
-                format!("the anchor `#{anchor}` is not recognised by the markdown parser"),
-            ));
+            diagnostics.push(
+                Diagnostic::at(
+                    &location,
+                    format!("the anchor `#{anchor}` is not recognised by the markdown parser"),
+                )
+                .help("write the heading on one line, as `## Title {#anchor}`"),
+            );
             return None;
         }
         if heading.title.is_empty() {
             diagnostics.push(Diagnostic::at(
                 &heading.location,
                 "section heading without a title",
-            ));
+            ).help("write the section title before the anchor, as in `## API issues {#api-issues}`"));
+            return None;
+        }
+        if let Some(control) = heading.title.chars().find(|c| c.is_control()) {
+            diagnostics.push(
+                Diagnostic::at(
+                    &heading.location,
+                    format!("the section title contains the control character {control:?}"),
+                )
+                .help("remove the character entity that produces it"),
+            );
             return None;
         }
         if let Some(first) = anchors.get(anchor) {
             diagnostics.push(
-                Diagnostic::at(&heading.location, format!("duplicate anchor `#{anchor}`"))
+                Diagnostic::at(&location, format!("duplicate anchor `#{anchor}`"))
                     .note(first, "first used here")
                     .help("every section needs its own anchor"),
             );
             return None;
         }
-        anchors.insert(anchor.to_owned(), heading.location.clone());
+        anchors.insert(anchor.to_owned(), location.clone());
         let variant = category_variant(anchor);
+        if variant == "Self" {
+            diagnostics.push(
+                Diagnostic::at(
+                    &location,
+                    format!("the anchor `#{anchor}` names the category `Self`, a Rust keyword"),
+                )
+                .help("choose another anchor"),
+            );
+            return None;
+        }
         if let Some((first, other)) = variants.get(&variant) {
             diagnostics.push(
                 Diagnostic::at(
-                    &heading.location,
+                    &location,
                     format!("anchors `#{other}` and `#{anchor}` both name the category `{variant}`"),
                 )
                 .note(first, format!("`#{other}` is here"))
@@ -789,7 +924,7 @@ pub mod codegen {
             );
             return None;
         }
-        variants.insert(variant, (heading.location.clone(), anchor.to_owned()));
+        variants.insert(variant, (location, anchor.to_owned()));
         Some(anchor.to_owned())
     }
 
@@ -889,6 +1024,11 @@ pub mod codegen {
                 continue;
             }
             if row.source_cells != HEADER.len() {
+                let help = if row.source_cells > HEADER.len() {
+                    "a `|` inside a cell must be escaped as `\\|`"
+                } else {
+                    "every row has a name, a code and a description"
+                };
                 diagnostics.push(
                     Diagnostic::at(
                         &row.location,
@@ -897,46 +1037,48 @@ pub mod codegen {
                             row.source_cells
                         ),
                     )
-                    .help("a `|` inside a cell must be escaped as `\\|`"),
+                    .help(help),
                 );
                 continue;
             }
             let [name_cell, code_cell, description_cell] = &row.cells[..] else {
                 continue;
             };
-            let mut row_ok = true;
-            for cell in [name_cell, code_cell, description_cell] {
-                for inline in &cell.inlines {
-                    match inline {
-                        Inline::Html(html) => {
-                            row_ok = false;
-                            diagnostics.push(
-                                Diagnostic::at(&cell.location, format!("raw HTML `{}` in a cell", html.trim()))
-                                    .help("write plain text; escape `<` as `\\<` if it is meant literally"),
-                            );
-                        }
-                        Inline::Unsupported(what) => {
-                            row_ok = false;
-                            diagnostics.push(
-                                Diagnostic::at(&cell.location, format!("{what} in a cell"))
-                                    .help("cells hold plain text and code spans only"),
-                            );
-                        }
-                        Inline::Text(_) | Inline::Code(_) => {}
-                    }
-                }
-            }
-            let name = check_name(name_cell, diagnostics);
-            let code = check_code(code_cell, diagnostics);
+            // A cell with unsupported markup gets that one diagnostic and no other.
+            let [name_clean, code_clean, description_clean] =
+                [name_cell, code_cell, description_cell]
+                    .map(|cell| check_markup(cell, diagnostics));
+            let mut row_ok = name_clean && code_clean && description_clean;
+            let name = name_clean
+                .then(|| check_name(name_cell, diagnostics))
+                .flatten();
+            let code = code_clean
+                .then(|| check_code(code_cell, diagnostics))
+                .flatten();
             let description = plain_text(&description_cell.inlines);
-            if description.is_empty() {
+            if !description_clean {
+                // Already reported.
+            } else if description.is_empty() {
                 row_ok = false;
                 diagnostics.push(
                     Diagnostic::at(&description_cell.location, "empty description")
                         .help("describe when a Parse Server returns this code"),
                 );
+            } else if let Some(control) = description.chars().find(|c| c.is_control()) {
+                // Only an entity such as `&#13;` can put one here; in a doc comment a
+                // carriage return does not even compile.
+                row_ok = false;
+                diagnostics.push(
+                    Diagnostic::at(
+                        &description_cell.location,
+                        format!("the description contains the control character {control:?}"),
+                    )
+                    .help("remove the character entity that produces it"),
+                );
             }
-            let (Some(name), Some(code), true) = (name, code, row_ok) else {
+            // Duplicates are checked even when the row has other problems, so that
+            // every problem is reported in one build.
+            let Some(name) = name else {
                 continue;
             };
             if let Some(first) = names.get(&name) {
@@ -961,6 +1103,9 @@ pub mod codegen {
                 continue;
             }
             constants.insert(constant, (name_cell.location.clone(), name.clone()));
+            let (Some(code), true) = (code, row_ok) else {
+                continue;
+            };
             rows.push(CheckedRow {
                 location: row.location.clone(),
                 name,
@@ -970,6 +1115,34 @@ pub mod codegen {
             });
         }
         rows
+    }
+
+    /// Reports the first raw HTML or unsupported markup of a cell (`<b>` and `</b>`
+    /// are one problem); returns whether the cell is free of them.
+    fn check_markup(cell: &RawCell, diagnostics: &mut Vec<Diagnostic>) -> bool {
+        for inline in &cell.inlines {
+            match inline {
+                Inline::Html(html) => {
+                    diagnostics.push(
+                        Diagnostic::at(
+                            &cell.location,
+                            format!("raw HTML {} in a cell", code_span(html.trim())),
+                        )
+                        .help("write plain text; escape `<` as `\\<` if it is meant literally"),
+                    );
+                    return false;
+                }
+                Inline::Unsupported(what) => {
+                    diagnostics.push(
+                        Diagnostic::at(&cell.location, format!("{what} in a cell"))
+                            .help("cells hold plain text and code spans only"),
+                    );
+                    return false;
+                }
+                Inline::Text(_) | Inline::Code(_) => {}
+            }
+        }
+        true
     }
 
     /// Strict and reserved keywords of Rust 2015-2024 that start with a letter.
@@ -987,10 +1160,14 @@ pub mod codegen {
         let location = &cell.location;
         let name = match &cell.inlines[..] {
             [] => {
-                diagnostics.push(Diagnostic::at(location, "empty name"));
+                diagnostics.push(
+                    Diagnostic::at(location, "empty name")
+                        .help("write the name as a code span, such as `` `ObjectNotFound` ``"),
+                );
                 return None;
             }
-            [Inline::Code(name)] => name.trim().to_owned(),
+            // Not trimmed: spaces inside the backticks are part of the name, and wrong.
+            [Inline::Code(name)] => name.clone(),
             [Inline::Text(text)] => {
                 let text = text.trim();
                 diagnostics.push(
@@ -1007,8 +1184,8 @@ pub mod codegen {
                     Diagnostic::at(
                         location,
                         format!(
-                            "name `{}` mixes a code span with other text",
-                            plain_text(&cell.inlines)
+                            "the name {} mixes a code span with other text",
+                            code_span(&plain_text(&cell.inlines))
                         ),
                     )
                     .help("the whole name is one code span, such as `` `ObjectNotFound` ``"),
@@ -1020,6 +1197,10 @@ pub mod codegen {
             Some("empty name".to_owned())
         } else if KEYWORDS.contains(&name.as_str()) {
             Some(format!("name `{name}` is a Rust keyword"))
+        } else if name == "ALL" {
+            Some(format!(
+                "name `{name}` is reserved: `ErrorKind::ALL` lists every kind"
+            ))
         } else if let Some(bad) = name.chars().find(|c| !c.is_ascii_alphanumeric()) {
             let what = match bad {
                 ' ' => "a space".to_owned(),
@@ -1059,7 +1240,10 @@ pub mod codegen {
                 diagnostics.push(
                     Diagnostic::at(
                         location,
-                        format!("code `{}` is not plain text", plain_text(&cell.inlines)),
+                        format!(
+                            "the code {} is not plain text",
+                            code_span(&plain_text(&cell.inlines))
+                        ),
                     )
                     .help("write the code as a plain decimal number such as `101`"),
                 );
@@ -1075,7 +1259,7 @@ pub mod codegen {
         } else if let Some(unsigned) = text.strip_prefix('+') {
             Some((
                 format!("code `{text}` has a plus sign"),
-                format!("write `{unsigned}`: codes are written without a sign unless negative"),
+                format!("write `{unsigned}`: a code is written as Parse sends it in JSON, where numbers have no plus sign"),
             ))
         } else if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             Some((
@@ -1083,13 +1267,16 @@ pub mod codegen {
                 "write the code as a plain decimal number such as `101` or `-1`".to_owned(),
             ))
         } else if digits.len() > 1 && digits.starts_with('0') {
+            let significant = digits.trim_start_matches('0');
+            // Zero has no sign: `-000` is written `0`.
+            let canonical = match (significant, text.starts_with('-')) {
+                ("", _) => "0".to_owned(),
+                (significant, true) => format!("-{significant}"),
+                (significant, false) => significant.to_owned(),
+            };
             Some((
                 format!("code `{text}` has a leading zero"),
-                format!(
-                    "write `{}{}`",
-                    if text.starts_with('-') { "-" } else { "" },
-                    digits.trim_start_matches('0')
-                ),
+                format!("write `{canonical}`"),
             ))
         } else {
             None
