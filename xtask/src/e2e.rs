@@ -2,6 +2,7 @@
 //!
 //! 1. Ensures PostgreSQL 15 with PostGIS (Debian packages, installed with apt-get when
 //!    missing) and the pinned Node dependencies of `tests/e2e` (`npm ci`).
+//!    Then builds the end-to-end tests and the example, before any server starts.
 //! 2. Starts a fresh PostgreSQL cluster in a temporary directory, on a free port of
 //!    127.0.0.1, and Parse Server (`node tests/e2e/server.js`) on another.
 //! 3. Runs the `#[ignore]`d tests of `tests/e2e.rs` and the `rest_client` example against it.
@@ -143,6 +144,11 @@ fn run_all(options: &Options) -> Result<()> {
     let node = ensure_node()?;
     ensure_node_modules(&e2e_dir)?;
     println!("e2e: setup checked in {:.1} s", t.elapsed().as_secs_f64());
+    if options.serve.is_none() {
+        // Compile before any server starts: a build error fails fast, and the servers
+        // never wait idle through a long compilation.
+        build_rust(&root)?;
+    }
 
     let mut session = Session::new(options.keep)?;
     let result = run_with_servers(&root, &e2e_dir, &node, &mut session, options.serve);
@@ -200,7 +206,7 @@ fn run_with_servers(
             }
         };
     }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = cargo();
 
     step("running the end-to-end tests");
     let mut tests = Command::new(&cargo);
@@ -221,6 +227,35 @@ fn run_with_servers(
 
     let coverage_result = report_coverage(root, &observed);
     tests_result.and(example_result).and(coverage_result)
+}
+
+fn cargo() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+fn build_rust(root: &Path) -> Result<()> {
+    let t = Instant::now();
+    step("building the end-to-end tests and the rest_client example");
+    let builds: [(&str, &[&str]); 2] = [
+        (
+            "cargo test --no-run",
+            &["test", "--features", "serde", "--test", "e2e", "--no-run"],
+        ),
+        (
+            "cargo build --example rest_client",
+            &["build", "--features", "serde", "--example", "rest_client"],
+        ),
+    ];
+    for (name, args) in builds {
+        let mut command = Command::new(cargo());
+        command.current_dir(root).args(args);
+        let status = run_command(name, command, TESTS_TIMEOUT)?;
+        if !status.success() {
+            return Err(format!("{name} failed ({status})"));
+        }
+    }
+    println!("e2e: built in {:.1} s", t.elapsed().as_secs_f64());
+    Ok(())
 }
 
 /// Runs the example for a few failing requests and checks what it prints.
