@@ -249,36 +249,24 @@ fn specific_rows() {
         .collect();
     assert_eq!(categories_143, [Category::Api, Category::Purchase]);
 
-    assert!(
-        ErrorKind::RequestTimeout
-            .description()
-            .ends_with("or when a`Parse.Cloud.httpRequest`connection times out.")
-    );
-    assert!(
-        ErrorKind::InvalidClassName
-            .description()
-            .contains("a-zA-Z0-9_ are the only")
-    );
-    assert!(
-        ErrorKind::SuccessErrorNotCalled
-            .description()
-            .contains("once response.success() or response.error() is called")
-    );
-    assert!(
-        ErrorKind::InvalidChannelName
-            .description()
-            .contains("(the broadcast channel)")
-    );
-    assert!(
-        !ErrorKind::ALL
-            .iter()
-            .any(|k| k.description().contains('\\'))
-    );
-    assert!(
-        ErrorKind::ObjectNotFound
-            .description()
-            .contains("doesn’t exist")
-    );
+    assert!(ErrorKind::RequestTimeout
+        .description()
+        .ends_with("or when a`Parse.Cloud.httpRequest`connection times out."));
+    assert!(ErrorKind::InvalidClassName
+        .description()
+        .contains("a-zA-Z0-9_ are the only"));
+    assert!(ErrorKind::SuccessErrorNotCalled
+        .description()
+        .contains("once response.success() or response.error() is called"));
+    assert!(ErrorKind::InvalidChannelName
+        .description()
+        .contains("(the broadcast channel)"));
+    assert!(!ErrorKind::ALL
+        .iter()
+        .any(|k| k.description().contains('\\')));
+    assert!(ErrorKind::ObjectNotFound
+        .description()
+        .contains("doesn’t exist"));
     assert!(ErrorKind::ClientPushWithURI.description().contains("“uri”"));
 
     assert_eq!(
