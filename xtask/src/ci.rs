@@ -74,6 +74,22 @@ fn steps() -> Vec<Step> {
                 &[],
             ),
         },
+        // The error-body types without `std`: `serde` only implies `alloc`.
+        Step {
+            name: "cargo test --locked --no-default-features --features serde --package parse-error-codes",
+            action: Cargo(
+                &[
+                    "test",
+                    "--locked",
+                    "--no-default-features",
+                    "--features",
+                    "serde",
+                    "--package",
+                    "parse-error-codes",
+                ],
+                &[],
+            ),
+        },
         Step {
             name: "cargo xtask codegen --check",
             action: CodegenCheck,
