@@ -51,13 +51,14 @@ fn main() -> ExitCode {
 #[allow(dead_code)] // Each user of this module (build script, xtask, tests) needs a different part.
 pub mod codegen {
     use std::collections::{BTreeMap, HashMap};
-    use std::fmt;
+    use std::fmt::{self, Write as _};
     use std::ops::Range;
     use std::path::Path;
 
-    use proc_macro2::{Ident, Literal, Span, TokenStream};
+    use proc_macro2::{
+        Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree,
+    };
     use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-    use quote::quote;
 
     // ------------------------------------------------------------------
     // Diagnostics
@@ -1400,244 +1401,296 @@ pub mod codegen {
     // ------------------------------------------------------------------
     // Stage 4: emit (tokens)
     // ------------------------------------------------------------------
+    //
+    // The code is written as text and lexed once at the end. `quote!` would
+    // say the same, but its expansion is a function call per token, and
+    // compiling those made up about a third of the build script's compile
+    // time, paid on every clean build of every user (issue 7).
 
-    fn ident(name: &str) -> Ident {
-        Ident::new(name, Span::call_site())
+    /// `write!` into the `String` being emitted, which cannot fail.
+    macro_rules! emit {
+        ($out:expr, $($format:tt)*) => {
+            let _ = write!($out, $($format)*);
+        };
+    }
+
+    /// A Rust string literal with `text` escaped. `Debug` for `str` writes exactly
+    /// that, and runs as optimised standard-library code where
+    /// `Literal::string` would run unoptimised, as build dependencies do.
+    fn string_literal(text: &str) -> String {
+        format!("{text:?}")
     }
 
     /// One `#[doc = "..."]` per line: multi-line strings would become `/** */` blocks.
-    fn doc_lines(text: &str) -> TokenStream {
-        text.lines()
-            .map(|line| {
-                let line = if line.is_empty() {
-                    String::new()
-                } else {
-                    format!(" {line}")
-                };
-                quote!(#[doc = #line])
-            })
-            .collect()
-    }
-
-    fn kind_path(catalogue: &Catalogue, index: usize) -> TokenStream {
-        let variant = ident(&catalogue.kinds[index].name);
-        quote!(ErrorKind::#variant)
-    }
-
-    fn code_literal(code: i32) -> Literal {
-        Literal::i32_unsuffixed(code)
+    fn emit_doc(out: &mut String, text: &str) {
+        for line in text.lines() {
+            let line = if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            };
+            emit!(out, "#[doc = {}]\n", string_literal(&line));
+        }
     }
 
     /// Names of the other kinds sharing `kind`'s code, as intra-doc links.
     fn shared_with(
         catalogue: &Catalogue,
-        codes: &BTreeMap<i32, Vec<usize>>,
         index: usize,
-        link: impl Fn(&KindModel) -> String,
+        link: fn(&KindModel) -> String,
     ) -> Option<String> {
         let kind = &catalogue.kinds[index];
-        let others: Vec<String> = codes[&kind.code]
-            .iter()
-            .filter(|&&other| other != index)
-            .map(|&other| link(&catalogue.kinds[other]))
+        let others: Vec<String> = (catalogue.kinds.iter().enumerate())
+            .filter(|&(other, other_kind)| other != index && other_kind.code == kind.code)
+            .map(|(_, other_kind)| link(other_kind))
             .collect();
         (!others.is_empty())
             .then(|| format!("Code {} is shared with {}.", kind.code, others.join(", ")))
     }
 
     pub fn emit(catalogue: &Catalogue) -> TokenStream {
-        let codes = catalogue.codes();
-        let kind_count = Literal::usize_unsuffixed(catalogue.kinds.len());
-        let category_count = Literal::usize_unsuffixed(catalogue.categories.len());
-
-        let variants = catalogue.kinds.iter().enumerate().map(|(index, kind)| {
-            let category = &catalogue.categories[kind.category];
-            let mut doc = format!(
-                "{}\n\nCode `{}` ([`ErrorCode::{}`]), category [`Category::{}`].",
-                kind.description_markdown, kind.code, kind.constant, category.variant
-            );
-            if let Some(shared) = shared_with(catalogue, &codes, index, |k| {
-                format!("[`{}`](ErrorKind::{})", k.name, k.name)
-            }) {
-                doc.push(' ');
-                doc.push_str(&shared);
+        let source = emit_source(catalogue);
+        match source.parse::<TokenStream>() {
+            Ok(tokens) => tokens,
+            // Only a bug in this stage gets here; the generated file then stops
+            // the crate's compilation with the reason instead of a panic.
+            Err(error) => {
+                let message =
+                    format!("internal error: build.rs emitted code that does not lex: {error}");
+                let mut tokens = TokenStream::new();
+                tokens.extend([
+                    TokenTree::Ident(Ident::new("compile_error", Span::call_site())),
+                    TokenTree::Punct(Punct::new('!', Spacing::Alone)),
+                    TokenTree::Group(Group::new(
+                        Delimiter::Parenthesis,
+                        TokenTree::Literal(Literal::string(&message)).into(),
+                    )),
+                    TokenTree::Punct(Punct::new(';', Spacing::Alone)),
+                ]);
+                tokens
             }
-            let doc = doc_lines(&doc);
-            let variant = ident(&kind.name);
-            quote!(#doc #variant,)
-        });
+        }
+    }
 
-        let constants = catalogue.kinds.iter().enumerate().map(|(index, kind)| {
-            let category = &catalogue.categories[kind.category];
-            let mut doc = format!(
-                "`{}` ({}): {}\n\nKind [`ErrorKind::{}`], category [`Category::{}`].",
-                kind.name, kind.code, kind.description_markdown, kind.name, category.variant
-            );
-            if let Some(shared) = shared_with(catalogue, &codes, index, |k| {
-                format!("[`{}`](ErrorCode::{})", k.constant, k.constant)
-            }) {
-                doc.push(' ');
-                doc.push_str(&shared);
-            }
-            let doc = doc_lines(&doc);
-            let constant = ident(&kind.constant);
-            let code = code_literal(kind.code);
-            quote!(#doc pub const #constant: ErrorCode = ErrorCode::new(#code);)
-        });
+    /// The generated items as Rust source, unformatted.
+    pub fn emit_source(catalogue: &Catalogue) -> String {
+        let mut out = String::with_capacity(64 * 1024);
 
-        let kinds_by_code = codes.iter().map(|(&code, indices)| {
-            let code = code_literal(code);
-            let kinds = indices.iter().map(|&index| kind_path(catalogue, index));
-            quote!(#code => &[#(#kinds),*],)
-        });
-
-        let all_kinds = (0..catalogue.kinds.len()).map(|index| kind_path(catalogue, index));
-        let kind_rows = catalogue.kinds.iter().map(|kind| {
-            let code = code_literal(kind.code);
-            let name = &kind.name;
-            let description = &kind.description;
-            let category = ident(&catalogue.categories[kind.category].variant);
-            quote!(KindRow { code: #code, name: #name, description: #description, category: Category::#category },)
-        });
-
-        let category_variants = catalogue.categories.iter().map(|category| {
-            let doc = doc_lines(&format!(
-                "{} (`#{}`): {} kinds, from [`ErrorKind::{}`] to [`ErrorKind::{}`].",
-                category.title,
-                category.anchor,
-                category.kinds.len(),
-                catalogue.kinds[category.kinds.start].name,
-                catalogue.kinds[category.kinds.end - 1].name,
-            ));
-            let variant = ident(&category.variant);
-            quote!(#doc #variant,)
-        });
-        let all_categories = catalogue.categories.iter().map(|category| {
-            let variant = ident(&category.variant);
-            quote!(Category::#variant)
-        });
-        let category_rows = catalogue.categories.iter().map(|category| {
-            let anchor = &category.anchor;
-            let title = &category.title;
-            let start = Literal::usize_unsuffixed(category.kinds.start);
-            let len = Literal::usize_unsuffixed(category.kinds.len());
-            quote!(CategoryRow { anchor: #anchor, title: #title, kinds_start: #start, kinds_len: #len },)
-        });
-
-        let names_by_length = emit_name_lookup(catalogue);
-
-        quote! {
-            /// One kind of Parse error: one row of the error-code document.
+        out.push_str(
+            "/// One kind of Parse error: one row of the error-code document.
             ///
             /// Several kinds may share one [`ErrorCode`]; [`ErrorCode::kinds`] lists them.
             /// New rows in the document add variants, hence `#[non_exhaustive]`.
             #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
             #[non_exhaustive]
-            pub enum ErrorKind {
-                #(#variants)*
+            pub enum ErrorKind {\n",
+        );
+        for (index, kind) in catalogue.kinds.iter().enumerate() {
+            let category = &catalogue.categories[kind.category];
+            let mut doc = format!(
+                "{}\n\nCode `{}` ([`ErrorCode::{}`]), category [`Category::{}`].",
+                kind.description_markdown, kind.code, kind.constant, category.variant
+            );
+            if let Some(shared) = shared_with(catalogue, index, |k| {
+                format!("[`{}`](ErrorKind::{})", k.name, k.name)
+            }) {
+                doc.push(' ');
+                doc.push_str(&shared);
             }
+            emit_doc(&mut out, &doc);
+            emit!(out, "{},\n", kind.name);
+        }
 
+        out.push_str(
+            "}
             /// A section of the error-code document.
             #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
             #[non_exhaustive]
-            pub enum Category {
-                #(#category_variants)*
-            }
-
-            impl ErrorCode {
-                #(#constants)*
-
-                /// Every kind documented with this code, in document order; empty when
-                /// the document does not list the code.
-                pub const fn kinds(self) -> &'static [ErrorKind] {
-                    match self.get() {
-                        #(#kinds_by_code)*
-                        _ => &[],
-                    }
-                }
-            }
-
-            impl ErrorKind {
-                /// Every kind, in document order.
-                pub const ALL: &'static [ErrorKind] = &[#(#all_kinds),*];
-
-                /// The kind with exactly this name (case-sensitive), as written in the document.
-                pub const fn from_name(name: &str) -> Option<ErrorKind> {
-                    let bytes = name.as_bytes();
-                    let candidate = #names_by_length;
-                    if bytes_eq(bytes, candidate.name().as_bytes()) {
-                        Some(candidate)
-                    } else {
-                        None
-                    }
-                }
-            }
-
-            impl Category {
-                /// Every category, in document order.
-                pub const ALL: &'static [Category] = &[#(#all_categories),*];
-            }
-
-            const KIND_ROWS: [KindRow; #kind_count] = [#(#kind_rows)*];
-
-            const CATEGORY_ROWS: [CategoryRow; #category_count] = [#(#category_rows)*];
+            pub enum Category {\n",
+        );
+        for category in &catalogue.categories {
+            emit_doc(
+                &mut out,
+                &format!(
+                    "{} (`#{}`): {} kinds, from [`ErrorKind::{}`] to [`ErrorKind::{}`].",
+                    category.title,
+                    category.anchor,
+                    category.kinds.len(),
+                    catalogue.kinds[category.kinds.start].name,
+                    catalogue.kinds[category.kinds.end - 1].name,
+                ),
+            );
+            emit!(out, "{},\n", category.variant);
         }
+
+        out.push_str("}\nimpl ErrorCode {\n");
+        for (index, kind) in catalogue.kinds.iter().enumerate() {
+            let category = &catalogue.categories[kind.category];
+            let mut doc = format!(
+                "`{}` ({}): {}\n\nKind [`ErrorKind::{}`], category [`Category::{}`].",
+                kind.name, kind.code, kind.description_markdown, kind.name, category.variant
+            );
+            if let Some(shared) = shared_with(catalogue, index, |k| {
+                format!("[`{}`](ErrorCode::{})", k.constant, k.constant)
+            }) {
+                doc.push(' ');
+                doc.push_str(&shared);
+            }
+            emit_doc(&mut out, &doc);
+            emit!(
+                out,
+                "pub const {}: ErrorCode = ErrorCode::new({});\n",
+                kind.constant,
+                kind.code
+            );
+        }
+        out.push_str(
+            "/// Every kind documented with this code, in document order; empty when
+            /// the document does not list the code.
+            pub const fn kinds(self) -> &'static [ErrorKind] {
+                match self.get() {\n",
+        );
+        // Codes in ascending order, each with its kinds in document order; found
+        // by scanning (no map or sort to compile, as in `emit_name_lookup`).
+        let next_code = |after: Option<i32>| {
+            (catalogue.kinds.iter().map(|kind| kind.code))
+                .filter(|&code| after.is_none_or(|after| code > after))
+                .min()
+        };
+        let mut code = next_code(None);
+        while let Some(current) = code {
+            emit!(out, "{current} => &[");
+            for kind in catalogue.kinds.iter().filter(|kind| kind.code == current) {
+                emit!(out, "ErrorKind::{},", kind.name);
+            }
+            out.push_str("],\n");
+            code = next_code(Some(current));
+        }
+        out.push_str(
+            "_ => &[],
+                }
+            }
+        }
+        impl ErrorKind {
+            /// Every kind, in document order.
+            pub const ALL: &'static [ErrorKind] = &[",
+        );
+        for kind in &catalogue.kinds {
+            emit!(out, "ErrorKind::{},", kind.name);
+        }
+        out.push_str(
+            "];
+            /// The kind with exactly this name (case-sensitive), as written in the document.
+            pub const fn from_name(name: &str) -> Option<ErrorKind> {
+                let bytes = name.as_bytes();
+                let candidate = ",
+        );
+        emit_name_lookup(&mut out, catalogue);
+        out.push_str(
+            ";
+                if bytes_eq(bytes, candidate.name().as_bytes()) {
+                    Some(candidate)
+                } else {
+                    None
+                }
+            }
+        }
+        impl Category {
+            /// Every category, in document order.
+            pub const ALL: &'static [Category] = &[",
+        );
+        for category in &catalogue.categories {
+            emit!(out, "Category::{},", category.variant);
+        }
+        emit!(
+            out,
+            "];\n}}\nconst KIND_ROWS: [KindRow; {}] = [",
+            catalogue.kinds.len()
+        );
+        for kind in &catalogue.kinds {
+            emit!(
+                out,
+                "KindRow {{ code: {}, name: {}, description: {}, category: Category::{} }},\n",
+                kind.code,
+                string_literal(&kind.name),
+                string_literal(&kind.description),
+                catalogue.categories[kind.category].variant
+            );
+        }
+        emit!(
+            out,
+            "];\nconst CATEGORY_ROWS: [CategoryRow; {}] = [",
+            catalogue.categories.len()
+        );
+        for category in &catalogue.categories {
+            emit!(
+                out,
+                "CategoryRow {{ anchor: {}, title: {}, kinds_start: {}, kinds_len: {} }},\n",
+                string_literal(&category.anchor),
+                string_literal(&category.title),
+                category.kinds.start,
+                category.kinds.len()
+            );
+        }
+        out.push_str("];\n");
+        out
     }
 
     /// A decision tree over the name's length and then single bytes that picks the
     /// only candidate name, which the caller then compares in full.
-    fn emit_name_lookup(catalogue: &Catalogue) -> TokenStream {
-        let mut by_length: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for (index, kind) in catalogue.kinds.iter().enumerate() {
-            by_length.entry(kind.name.len()).or_default().push(index);
-        }
-        let arms = by_length.iter().map(|(&length, indices)| {
-            let body = emit_byte_dispatch(catalogue, indices);
-            let length = Literal::usize_unsuffixed(length);
-            quote!(#length => #body,)
-        });
-        quote! {
-            match bytes.len() {
-                #(#arms)*
-                _ => return None,
+    ///
+    /// Groups are found by filtering for each length and byte value in turn rather
+    /// than with a map or a sort: each map or sort type instantiated here adds to
+    /// the build script's compile time, and the sets are small.
+    fn emit_name_lookup(out: &mut String, catalogue: &Catalogue) {
+        let longest = catalogue.kinds.iter().map(|kind| kind.name.len()).max();
+        out.push_str("match bytes.len() {\n");
+        for length in 0..=longest.unwrap_or(0) {
+            let indices: Vec<usize> = (0..catalogue.kinds.len())
+                .filter(|&index| catalogue.kinds[index].name.len() == length)
+                .collect();
+            if !indices.is_empty() {
+                emit!(out, "{length} => ");
+                emit_byte_dispatch(out, catalogue, &indices);
+                out.push_str(",\n");
             }
         }
+        out.push_str("_ => return None,\n}");
     }
 
-    fn emit_byte_dispatch(catalogue: &Catalogue, indices: &[usize]) -> TokenStream {
+    fn emit_byte_dispatch(out: &mut String, catalogue: &Catalogue, indices: &[usize]) {
         if let [index] = indices {
-            return kind_path(catalogue, *index);
+            emit!(out, "ErrorKind::{}", catalogue.kinds[*index].name);
+            return;
         }
-        let names: Vec<&[u8]> = indices
-            .iter()
-            .map(|&i| catalogue.kinds[i].name.as_bytes())
-            .collect();
-        let length = names[0].len();
+        let byte_at =
+            |index: usize, position: usize| catalogue.kinds[index].name.as_bytes()[position];
+        let length = catalogue.kinds[indices[0]].name.len();
         // The position whose byte splits the names into the most groups.
         let position = (0..length)
             .max_by_key(|&position| {
-                let mut bytes: Vec<u8> = names.iter().map(|name| name[position]).collect();
-                bytes.sort_unstable();
-                bytes.dedup();
-                (bytes.len(), std::cmp::Reverse(position))
+                let mut seen = [false; 256];
+                for &index in indices {
+                    seen[usize::from(byte_at(index, position))] = true;
+                }
+                let distinct = seen.iter().filter(|&&seen| seen).count();
+                (distinct, std::cmp::Reverse(position))
             })
             .unwrap_or(0);
-        let mut groups: BTreeMap<u8, Vec<usize>> = BTreeMap::new();
-        for (&index, name) in indices.iter().zip(&names) {
-            groups.entry(name[position]).or_default().push(index);
-        }
-        let arms = groups.iter().map(|(&byte, group)| {
-            let byte = Literal::byte_character(byte);
-            let body = emit_byte_dispatch(catalogue, group);
-            quote!(#byte => #body,)
-        });
-        let position = Literal::usize_unsuffixed(position);
-        quote! {
-            match bytes[#position] {
-                #(#arms)*
-                _ => return None,
+        emit!(out, "match bytes[{position}] {{\n");
+        for byte in 0..=u8::MAX {
+            let group: Vec<usize> = indices
+                .iter()
+                .copied()
+                .filter(|&index| byte_at(index, position) == byte)
+                .collect();
+            if !group.is_empty() {
+                emit!(out, "{} => ", Literal::byte_character(byte));
+                emit_byte_dispatch(out, catalogue, &group);
+                out.push_str(",\n");
             }
         }
+        out.push_str("_ => return None,\n}");
     }
 
     // ------------------------------------------------------------------

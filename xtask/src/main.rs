@@ -8,6 +8,7 @@
 mod build_script;
 
 mod api_diff;
+mod bench_build;
 mod catalogue;
 mod ci;
 mod codegen;
@@ -19,6 +20,7 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask <command> [args]
 commands:
+  bench-build  build cost: clean-build CPU share, build-script stages, rebuilds
   ci         the whole quality gate, step by step (what .ci/run and CI run)
   codegen    regenerate tests/snapshots/ from spec/; `--check` compares instead
   e2e        end-to-end tests against a real Parse Server";
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
         None => ("", &[][..]),
     };
     match command {
+        "bench-build" => bench_build::main(rest),
         "ci" => ci::main(rest),
         "codegen" => codegen::main(rest),
         "e2e" => exit_with(e2e::run(rest)),
