@@ -288,6 +288,8 @@ pub mod codegen {
         pub id: Option<String>,
         /// The heading's source line, to catch what pulldown-cmark accepts silently.
         pub source: String,
+        /// The heading's inline content, to reject markup the title would lose.
+        pub inlines: Vec<Inline>,
     }
 
     #[derive(Clone, Debug, PartialEq, Eq)]
@@ -420,6 +422,7 @@ pub mod codegen {
                             title: plain_text(&inlines),
                             id,
                             source: index.line_text(range.start).to_owned(),
+                            inlines: std::mem::take(&mut inlines),
                         }));
                     }
                     inlines.clear();
@@ -699,6 +702,7 @@ pub mod codegen {
                             }
                             Some(Err(heading)) => {
                                 if heading_anchor(heading).is_none()
+                                    && heading.id.is_none()
                                     && !has_closing_hashes(&heading.source)
                                     && !reported_current
                                 {
@@ -823,7 +827,16 @@ pub mod codegen {
             );
             return None;
         }
-        let written = heading_anchor(heading)?;
+        let Some(written) = heading_anchor(heading) else {
+            if heading.id.is_some() {
+                // A setext heading whose `{#anchor}` is on a later line.
+                diagnostics.push(
+                    Diagnostic::at(&heading.location, "section heading on several lines")
+                        .help("write the heading on one line, as `## Title {#anchor}`"),
+                );
+            }
+            return None;
+        };
         let location = anchor_location(heading);
         let inner = written.trim();
         let Some(anchor) = inner.strip_prefix('#') else {
@@ -882,6 +895,17 @@ pub mod codegen {
                 &heading.location,
                 "section heading without a title",
             ).help("write the section title before the anchor, as in `## API issues {#api-issues}`"));
+            return None;
+        }
+        if let Some(markup) = heading.inlines.iter().find_map(|inline| match inline {
+            Inline::Html(html) => Some(format!("raw HTML {}", code_span(html.trim()))),
+            Inline::Unsupported(what) => Some((*what).to_owned()),
+            Inline::Text(_) | Inline::Code(_) => None,
+        }) {
+            diagnostics.push(
+                Diagnostic::at(&heading.location, format!("{markup} in a section title"))
+                    .help("a title is plain text and code spans: `Category::title()` returns it as written"),
+            );
             return None;
         }
         if let Some(control) = heading.title.chars().find(|c| c.is_control()) {

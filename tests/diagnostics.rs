@@ -131,6 +131,8 @@ invalid_fixtures! {
     anchor_two_ids,
     anchor_junk,
     heading_closing_hashes,
+    heading_markup,
+    heading_several_lines,
     no_catalogue_table,
     not_utf8,
     many_problems_in_two_files,
