@@ -277,6 +277,12 @@ pub mod codegen {
         /// A paragraph that starts like a table row: a table the markdown parser
         /// did not recognise, for instance because of its delimiter row.
         TableLikeParagraph(Location),
+        /// A paragraph that starts like a `##` heading (`##Title`, no space): its
+        /// tables would silently join the section above.
+        HeadingLikeParagraph(Location),
+        /// A heading of another level than `##` with an `{#anchor}`: it looks like
+        /// a section but is not one. The level is the number of `#`s.
+        AnchoredHeading(Location, usize),
     }
 
     #[derive(Clone, Debug, PartialEq, Eq)]
@@ -427,6 +433,19 @@ pub mod codegen {
                     }
                     inlines.clear();
                 }
+                Event::Start(Tag::Heading {
+                    level, id: Some(_), ..
+                }) => {
+                    blocks.push(RawBlock::AnchoredHeading(
+                        index.location(&file.path, range.start),
+                        level as usize,
+                    ));
+                }
+                Event::Start(Tag::Paragraph) if looks_like_h2(index.rest_of_line(range.start)) => {
+                    blocks.push(RawBlock::HeadingLikeParagraph(
+                        index.location(&file.path, range.start),
+                    ));
+                }
                 Event::Start(Tag::Paragraph)
                     if count_source_cells(index.rest_of_line(range.start)) > 1
                         && index
@@ -500,6 +519,14 @@ pub mod codegen {
             path: file.path.clone(),
             blocks,
         }
+    }
+
+    /// `##Title`: two `#`s and then text without the space a heading needs.
+    fn looks_like_h2(line: &str) -> bool {
+        line.trim_start()
+            .strip_prefix("##")
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|next| next != '#' && !next.is_whitespace())
     }
 
     fn in_inline_context(
@@ -678,6 +705,20 @@ pub mod codegen {
                                 .ok_or(heading),
                         );
                     }
+                    RawBlock::HeadingLikeParagraph(location) => diagnostics.push(
+                        Diagnostic::at(location, "this looks like a `##` heading, but it is not read as one")
+                            .help("put a space after the `##`: without it the line is text, and the tables below belong to the section above"),
+                    ),
+                    RawBlock::AnchoredHeading(location, level) => diagnostics.push(
+                        Diagnostic::at(
+                            location,
+                            format!("a level-{level} heading with an anchor: only `##` headings are sections"),
+                        )
+                        .help(format!(
+                            "write `##` instead of `{}`, or remove the anchor",
+                            "#".repeat(*level)
+                        )),
+                    ),
                     RawBlock::TableLikeParagraph(location) => {
                         // The section has a table, if a broken one: one diagnostic is enough.
                         if let Some(Ok(index)) = current {

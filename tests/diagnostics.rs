@@ -132,6 +132,7 @@ invalid_fixtures! {
     anchor_junk,
     heading_closing_hashes,
     heading_markup,
+    heading_lookalikes,
     heading_several_lines,
     no_catalogue_table,
     not_utf8,
