@@ -274,8 +274,9 @@ pub mod codegen {
         /// A `##` heading.
         Section(RawHeading),
         Table(RawTable),
-        /// A paragraph that starts like a table row: a table the markdown parser
-        /// did not recognise, for instance because of its delimiter row.
+        /// A paragraph that starts with `|`: a table the markdown parser did not
+        /// recognise (for instance because of its delimiter row), or rows cut
+        /// off from their table by a line that ends it.
         TableLikeParagraph(Location),
         /// A paragraph that starts like a `##` heading (`##Title`, no space): its
         /// tables would silently join the section above.
@@ -447,11 +448,10 @@ pub mod codegen {
                     ));
                 }
                 Event::Start(Tag::Paragraph)
-                    if count_source_cells(index.rest_of_line(range.start)) > 1
-                        && index
-                            .rest_of_line(range.start)
-                            .trim_start()
-                            .starts_with('|') =>
+                    if index
+                        .rest_of_line(range.start)
+                        .trim_start()
+                        .starts_with('|') =>
                 {
                     blocks.push(RawBlock::TableLikeParagraph(
                         index.location(&file.path, range.start),
@@ -890,13 +890,12 @@ pub mod codegen {
             );
             return None;
         };
-        if anchor.contains('#') {
+        let before_anchor = heading.source.trim_end();
+        let before_anchor = before_anchor[..before_anchor.rfind('{').unwrap_or(0)].trim_end();
+        if anchor.contains('#') || (before_anchor.ends_with('}') && before_anchor.contains("{#")) {
             diagnostics.push(
-                Diagnostic::at(
-                    &location,
-                    format!("more than one anchor in `{{{written}}}`"),
-                )
-                .help("a section has exactly one anchor, such as `{#api-issues}`"),
+                Diagnostic::at(&location, "more than one anchor in the heading")
+                    .help("a section has exactly one anchor, such as `{#api-issues}`"),
             );
             return None;
         }
@@ -955,7 +954,7 @@ pub mod codegen {
                     &heading.location,
                     format!("the section title contains the control character {control:?}"),
                 )
-                .help("remove the character entity that produces it"),
+                .help("remove it, or the character entity such as `&#13;` that produces it"),
             );
             return None;
         }
@@ -1139,7 +1138,7 @@ pub mod codegen {
                         &description_cell.location,
                         format!("the description contains the control character {control:?}"),
                     )
-                    .help("remove the character entity that produces it"),
+                    .help("remove it, or the character entity such as `&#13;` that produces it"),
                 );
             }
             // Duplicates are checked even when the row has other problems, so that
