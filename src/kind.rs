@@ -21,10 +21,29 @@ pub(crate) struct CategoryRow {
     pub(crate) kinds_len: usize,
 }
 
-/// Byte-wise equality usable in `const fn` (`==` on slices is not `const`).
+/// Equality usable in `const fn` (`==` on slices is not `const`).
+///
+/// Compares eight bytes at a time, the last eight overlapping the previous
+/// ones when the length is not a multiple of eight: names are 9 to 40 bytes,
+/// and a byte loop made `ErrorKind::from_name` slower than a `HashMap`
+/// (`benches/lookup.rs`).
 pub(crate) const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
+    }
+    if let (Some(a_last), Some(b_last)) = (a.last_chunk::<8>(), b.last_chunk::<8>()) {
+        if u64::from_ne_bytes(*a_last) != u64::from_ne_bytes(*b_last) {
+            return false;
+        }
+        let (mut a, mut b) = (a, b);
+        while let (Some(a_chunk), Some(b_chunk)) = (a.first_chunk::<8>(), b.first_chunk::<8>()) {
+            if u64::from_ne_bytes(*a_chunk) != u64::from_ne_bytes(*b_chunk) {
+                return false;
+            }
+            a = a.split_at(8).1;
+            b = b.split_at(8).1;
+        }
+        return true;
     }
     let mut i = 0;
     while i < a.len() {
@@ -194,3 +213,30 @@ impl fmt::Display for UnknownCategoryError {
 }
 
 impl core::error::Error for UnknownCategoryError {}
+
+#[cfg(test)]
+mod tests {
+    use super::bytes_eq;
+
+    /// Every length around the 8-byte chunks, with a difference at every
+    /// position: the chunked comparison must see each byte exactly as `==` does.
+    #[test]
+    fn bytes_eq_agrees_with_slice_equality() {
+        let text: [u8; 41] = *b"InvalidSessionTokenObjectNotFoundCacheMis";
+        for length in 0..=text.len() {
+            let a = &text[..length];
+            let mut changed = text;
+            assert!(bytes_eq(a, &changed[..length]), "length {length}");
+            for position in 0..length {
+                changed[position] ^= 0x20;
+                let b = &changed[..length];
+                assert!(!bytes_eq(a, b), "length {length}, position {position}");
+                changed[position] ^= 0x20;
+            }
+            if length > 0 {
+                assert!(!bytes_eq(a, &text[..length - 1]), "length {length}");
+                assert!(!bytes_eq(&text[1..length], a), "length {length}");
+            }
+        }
+    }
+}
