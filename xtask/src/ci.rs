@@ -90,6 +90,24 @@ fn steps() -> Vec<Step> {
                 &[],
             ),
         },
+        // The library alone: in the test build above, dev-dependencies turn on
+        // serde_json's `std` feature, which would hide a use of it.
+        Step {
+            name: "cargo check --locked --no-default-features --features serde --package parse-error-codes --lib",
+            action: Cargo(
+                &[
+                    "check",
+                    "--locked",
+                    "--no-default-features",
+                    "--features",
+                    "serde",
+                    "--package",
+                    "parse-error-codes",
+                    "--lib",
+                ],
+                &[],
+            ),
+        },
         Step {
             name: "cargo xtask codegen --check",
             action: CodegenCheck,
