@@ -55,9 +55,7 @@ pub mod codegen {
     use std::ops::Range;
     use std::path::Path;
 
-    use proc_macro2::{
-        Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree,
-    };
+    use proc_macro2::{Literal, TokenStream};
     use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
     // ------------------------------------------------------------------
@@ -1512,28 +1510,17 @@ pub mod codegen {
             .then(|| format!("Code {} is shared with {}.", kind.code, others.join(", ")))
     }
 
-    pub fn emit(catalogue: &Catalogue) -> TokenStream {
-        let source = emit_source(catalogue);
-        match source.parse::<TokenStream>() {
-            Ok(tokens) => tokens,
-            // Only a bug in this stage gets here; the generated file then stops
-            // the crate's compilation with the reason instead of a panic.
-            Err(error) => {
-                let message =
-                    format!("internal error: build.rs emitted code that does not lex: {error}");
-                let mut tokens = TokenStream::new();
-                tokens.extend([
-                    TokenTree::Ident(Ident::new("compile_error", Span::call_site())),
-                    TokenTree::Punct(Punct::new('!', Spacing::Alone)),
-                    TokenTree::Group(Group::new(
-                        Delimiter::Parenthesis,
-                        TokenTree::Literal(Literal::string(&message)).into(),
-                    )),
-                    TokenTree::Punct(Punct::new(';', Spacing::Alone)),
-                ]);
-                tokens
-            }
-        }
+    /// The generated items as tokens. Lexing can only fail through a bug in
+    /// this stage; it is then reported like any other diagnostic, so that no
+    /// file is written.
+    pub fn emit(catalogue: &Catalogue) -> Result<TokenStream, Diagnostic> {
+        emit_source(catalogue)
+            .parse::<TokenStream>()
+            .map_err(|error| {
+                Diagnostic::global(format!(
+                    "internal error: build.rs emitted code that does not lex: {error}"
+                ))
+            })
     }
 
     /// The generated items as Rust source, unformatted.
@@ -1792,7 +1779,9 @@ pub mod codegen {
     /// Runs every stage on already-loaded files.
     pub fn generate_from_files(files: &[SpecFile]) -> Result<Generated, Vec<Diagnostic>> {
         let catalogue = model(check(&read(files))?);
-        let source = format(emit(&catalogue)).map_err(|diagnostic| vec![diagnostic])?;
+        let source = emit(&catalogue)
+            .and_then(format)
+            .map_err(|diagnostic| vec![diagnostic])?;
         Ok(Generated { catalogue, source })
     }
 

@@ -44,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
     match check(&read(&files)) {
         Ok(spec) => {
             let catalogue = model(spec);
-            let source = match format(emit(&catalogue)) {
+            let source = match emit(&catalogue).and_then(format) {
                 Ok(source) => source,
                 Err(diagnostic) => panic!("a checked spec does not format: {diagnostic}"),
             };
