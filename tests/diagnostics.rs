@@ -11,6 +11,8 @@
 
 #[path = "../build.rs"]
 mod build_script;
+#[path = "support/standalone_crate.rs"]
+mod standalone_crate;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -415,43 +417,6 @@ fn a_changed_row_changes_the_output() {
 // End to end: a bad spec fails a real `cargo build`
 // ----------------------------------------------------------------------
 
-/// The root manifest without what a lone copy of the library cannot or need not
-/// build: dev-dependencies, test and example targets, workspace members and
-/// workspace-inherited lints. An empty `[workspace]` makes the copy its own
-/// workspace.
-fn standalone_manifest(manifest: &str) -> String {
-    let mut out = String::new();
-    let mut keep = true;
-    for line in manifest.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            keep = !(trimmed.starts_with("[[")
-                || trimmed.contains("dev-dependencies")
-                || trimmed.starts_with("[workspace")
-                || trimmed.starts_with("[lints"));
-        }
-        if keep {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out.push_str("\n[workspace]\n");
-    out
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// Every `error_codes.rs` in an `OUT_DIR` of this package under `target`.
 fn generated_files(target: &Path) -> Vec<PathBuf> {
     let build = target.join("debug/build");
@@ -488,15 +453,7 @@ fn bad_spec_fails_a_real_cargo_build() {
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad-spec-build");
     let crate_dir = work.join("crate");
     let target = work.join("target");
-    let _ = fs::remove_dir_all(&crate_dir);
-    fs::create_dir_all(&crate_dir).unwrap();
-    let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    fs::write(crate_dir.join("Cargo.toml"), standalone_manifest(&manifest)).unwrap();
-    for file in ["Cargo.lock", "build.rs", "README.md"] {
-        fs::copy(root.join(file), crate_dir.join(file)).unwrap();
-    }
-    copy_dir(&root.join("src"), &crate_dir.join("src"));
-    copy_dir(&root.join("spec"), &crate_dir.join("spec"));
+    standalone_crate::copy_crate(root, &crate_dir);
 
     // The good spec builds and leaves its generated file, so that the final check
     // that no file is left is not vacuous.

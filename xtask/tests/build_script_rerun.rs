@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
+#[path = "../../tests/support/standalone_crate.rs"]
+mod standalone_crate;
+
 const PACKAGE: &str = "parse-error-codes";
 const GENERATED_FILE: &str = "error_codes.rs";
 
@@ -26,56 +29,9 @@ fn scratch_dir() -> PathBuf {
     target.join("xtask-tests")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// The root manifest without what only the workspace needs (members, tests,
-/// examples, benches and their dependencies), as its own workspace.
-fn standalone_manifest(manifest: &str) -> String {
-    let mut out = String::new();
-    let mut keep = true;
-    for line in manifest.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            let table = trimmed.trim_matches(|c| c == '[' || c == ']');
-            keep = matches!(
-                table,
-                "package" | "lib" | "features" | "dependencies" | "build-dependencies" | "lints"
-            ) || ["dependencies.", "build-dependencies.", "profile.", "lints."]
-                .iter()
-                .any(|prefix| table.starts_with(prefix));
-        }
-        if keep {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out.push_str("\n[workspace]\n");
-    out
-}
-
 /// A fresh copy of what the published crate contains.
 fn copy_crate(to: &Path) {
-    let root = workspace_root();
-    let _ = std::fs::remove_dir_all(to);
-    std::fs::create_dir_all(to).unwrap();
-    copy_dir(&root.join("spec"), &to.join("spec"));
-    copy_dir(&root.join("src"), &to.join("src"));
-    for file in ["build.rs", "Cargo.lock", "README.md"] {
-        std::fs::copy(root.join(file), to.join(file)).unwrap();
-    }
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    std::fs::write(to.join("Cargo.toml"), standalone_manifest(&manifest)).unwrap();
+    standalone_crate::copy_crate(&workspace_root(), to);
 }
 
 /// What one `cargo build` did to the crate under test.
@@ -269,7 +225,7 @@ fn the_build_script_reruns_for_spec_changes_and_only_for_them() {
 fn the_standalone_manifest_keeps_the_package_and_drops_the_workspace_parts() {
     let manifest = "[package]\nname = \"x\"\n\n[dependencies]\na = \"1\"\n\n[dev-dependencies]\nb = \"1\"\n\n[[test]]\nname = \"e2e\"\n\n[workspace]\nmembers = [\"xtask\"]\n\n[profile.dev.build-override]\ndebug = false\n";
     assert_eq!(
-        standalone_manifest(manifest),
+        standalone_crate::standalone_manifest(manifest),
         "[package]\nname = \"x\"\n\n[dependencies]\na = \"1\"\n\n[profile.dev.build-override]\ndebug = false\n\n[workspace]\n"
     );
 }
