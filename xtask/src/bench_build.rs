@@ -527,6 +527,12 @@ fn time_stages_once(work: &Path, crate_root: &Path, run: usize) -> Result<Vec<Du
 
 /// The compiled build script of the clean build.
 fn build_script_binary(target: &Path) -> Result<PathBuf, String> {
+    build_dir_file(target, "build-script-build")
+}
+
+/// `target/debug/build/parse-error-codes-*/<name>`: cargo keeps the compiled
+/// build script in one such directory and its captured output in another.
+fn build_dir_file(target: &Path, name: &str) -> Result<PathBuf, String> {
     let build = target.join("debug").join("build");
     fs::read_dir(&build)
         .map_err(|error| format!("cannot list {}: {error}", build.display()))?
@@ -537,9 +543,9 @@ fn build_script_binary(target: &Path) -> Result<PathBuf, String> {
                 .to_string_lossy()
                 .starts_with(&format!("{PACKAGE}-"))
         })
-        .map(|entry| entry.path().join("build-script-build"))
+        .map(|entry| entry.path().join(name))
         .find(|path| path.is_file())
-        .ok_or_else(|| format!("no build-script-build under {}", build.display()))
+        .ok_or_else(|| format!("no {name} under {}", build.display()))
 }
 
 /// Wall time of one whole run of the real build script, into an empty `OUT_DIR`.
@@ -614,19 +620,7 @@ fn check_rebuilds(package_dir: &Path, target: &Path) -> Result<Vec<Rebuild>, Str
 
 /// The file in which cargo keeps the build script's stdout.
 fn build_script_output(target: &Path) -> Result<PathBuf, String> {
-    let build = target.join("debug").join("build");
-    fs::read_dir(&build)
-        .map_err(|error| format!("cannot list {}: {error}", build.display()))?
-        .filter_map(Result::ok)
-        .filter(|entry| {
-            entry
-                .file_name()
-                .to_string_lossy()
-                .starts_with(&format!("{PACKAGE}-"))
-        })
-        .map(|entry| entry.path().join("output"))
-        .find(|path| path.is_file())
-        .ok_or_else(|| format!("no build script output under {}", build.display()))
+    build_dir_file(target, "output")
 }
 
 fn modified(path: &Path) -> Result<SystemTime, String> {
