@@ -43,6 +43,8 @@ struct Build {
     library_fresh: bool,
     /// The generated file in `OUT_DIR`.
     generated: String,
+    /// When the generated file was last written.
+    generated_modified: SystemTime,
 }
 
 struct Crate {
@@ -92,10 +94,14 @@ impl Crate {
             .expect("the build script's output file");
         let script_ran = self.last_script_output != Some(modified);
         self.last_script_output = Some(modified);
+        let generated_file = out_dir.join(GENERATED_FILE);
         Build {
             script_ran,
             library_fresh,
-            generated: std::fs::read_to_string(out_dir.join(GENERATED_FILE)).unwrap(),
+            generated: std::fs::read_to_string(&generated_file).unwrap(),
+            generated_modified: std::fs::metadata(&generated_file)
+                .and_then(|metadata| metadata.modified())
+                .unwrap(),
         }
     }
 
@@ -171,6 +177,21 @@ fn the_build_script_reruns_for_spec_changes_and_only_for_them() {
 
     let spec = krate.path("spec/error-codes.md");
     let spec_text = std::fs::read_to_string(&spec).unwrap();
+
+    // A spec edit that changes nothing generated: the script reruns, but the
+    // generated file keeps its bytes and its mtime, so nothing recompiles.
+    rewrite(&spec, &format!("{spec_text}\n\n"));
+    let blank_lines = krate.build();
+    assert!(
+        blank_lines.script_ran,
+        "editing spec/error-codes.md must rerun the build script"
+    );
+    assert_eq!(blank_lines.generated, first.generated);
+    assert_eq!(
+        blank_lines.generated_modified, touched_src.generated_modified,
+        "an unchanged generated file must not be rewritten"
+    );
+
     let anchor_row = spec_text
         .lines()
         .find(|line| line.starts_with("| `InvalidPointer` |"))
