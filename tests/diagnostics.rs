@@ -9,8 +9,9 @@
 //! several files) must give byte-identical generated source. One end-to-end test
 //! proves that a bad spec fails a real `cargo build` with the message and no panic.
 
-#[path = "../build.rs"]
-mod build_script;
+#[allow(dead_code)]
+#[path = "../src/generator/mod.rs"]
+mod generator;
 #[path = "support/standalone_crate.rs"]
 mod standalone_crate;
 
@@ -18,9 +19,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use build_script::codegen::{
-    check, generate_from_files, load, read, render_diagnostics, Diagnostic, SpecFile,
-};
+use generator::{check, generate_from_files, load, read, render_diagnostics, Diagnostic, SpecFile};
 
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
 

@@ -2,12 +2,11 @@
 //! spec, rendered as markdown in randomly varied layouts, must model back to
 //! exactly the catalogue it was generated from.
 
-#[path = "../build.rs"]
-mod build_script;
+#[allow(dead_code)]
+#[path = "../src/generator/mod.rs"]
+mod generator;
 
-use build_script::codegen::{
-    check, generate_from_files, model, read, render_diagnostics, SpecFile,
-};
+use generator::{check, generate_from_files, model, read, render_diagnostics, SpecFile};
 use proptest::prelude::*;
 use proptest::sample::select;
 

@@ -9,13 +9,12 @@
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../build.rs"]
 #[allow(dead_code)]
-mod build_script;
+#[path = "../../src/generator/mod.rs"]
+mod generator;
 
-use build_script::codegen::{
-    check, emit, format, model, read, render_diagnostics, Diagnostic, SpecFile, GENERATED_HEADER,
-};
+use generator::format::GENERATED_HEADER;
+use generator::{check, emit, format, model, read, render_diagnostics, Diagnostic, SpecFile};
 
 fn assert_points_into(diagnostic: &Diagnostic, files: &[SpecFile]) {
     let Some(location) = &diagnostic.location else {

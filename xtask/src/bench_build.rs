@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::build_script::codegen as generator;
+use crate::generator;
 
 const USAGE: &str = "\
 usage: cargo xtask bench-build [--runs N] [--keep]
@@ -490,7 +490,7 @@ fn time_stages_in_process(crate_root: &Path, out: &Path) -> Result<Vec<Duration>
     lap(&mut times);
     let source = format!(
         "{}{}",
-        generator::GENERATED_HEADER,
+        generator::format::GENERATED_HEADER,
         prettyplease::unparse(&file)
     );
     lap(&mut times);

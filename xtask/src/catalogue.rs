@@ -9,7 +9,7 @@
 //! the snapshot, from the same generation: one line per category and kind,
 //! which also reads well as a diff in a pull request.
 
-use crate::build_script::codegen::Catalogue;
+use crate::generator::Catalogue;
 
 /// One section of the spec as the generated API exposes it.
 #[derive(Clone, Debug, PartialEq, Eq)]

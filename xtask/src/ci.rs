@@ -10,7 +10,12 @@ use std::time::{Duration, Instant};
 use crate::codegen;
 
 /// Files the published tarball must contain for the crate to build from it.
-const REQUIRED_IN_PACKAGE: &[&str] = &["Cargo.toml", "build.rs", "src/lib.rs"];
+const REQUIRED_IN_PACKAGE: &[&str] = &[
+    "Cargo.toml",
+    "build.rs",
+    "src/generator/mod.rs",
+    "src/lib.rs",
+];
 
 enum Action {
     /// `cargo <args>`, with extra environment variables.
@@ -236,7 +241,7 @@ fn package(root: &Path) -> Result<(), String> {
         ));
     }
     println!(
-        "ci: the package lists {} files, including build.rs and every spec file",
+        "ci: the package lists {} files, including build.rs, src/generator/ and every spec file",
         listed.len()
     );
     let output = cargo()
@@ -271,7 +276,7 @@ fn built_from_tarball(log: &str) -> bool {
 }
 
 /// The files the build needs that `listed` lacks: the manifest, the build
-/// script, the library root and every `*.md` under `spec/`.
+/// script, the generator's root, the library root and every `*.md` under `spec/`.
 fn missing_from_package(root: &Path, listed: &[&str]) -> Result<Vec<String>, String> {
     let mut required: Vec<String> = REQUIRED_IN_PACKAGE
         .iter()
@@ -331,11 +336,12 @@ mod tests {
         let complete: Vec<&str> = vec![
             "Cargo.toml",
             "build.rs",
+            "src/generator/mod.rs",
             "src/lib.rs",
             "spec/error-codes.md",
         ];
         assert_eq!(missing_from_package(&root, &complete), Ok(vec![]));
-        let without_spec = &complete[..3];
+        let without_spec = &complete[..4];
         assert_eq!(
             missing_from_package(&root, without_spec),
             Ok(vec!["spec/error-codes.md".to_owned()])

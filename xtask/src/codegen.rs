@@ -12,9 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::api_diff::{self, Change};
-use crate::build_script::codegen::{self as generator, Diagnostic};
-use crate::build_script::GENERATED_FILE_NAME;
 use crate::catalogue::Listing;
+use crate::generator::{self, Diagnostic, GENERATED_FILE_NAME};
 use crate::line_diff::unified_diff;
 
 /// Where the snapshots live, relative to the workspace root.

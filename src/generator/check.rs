@@ -1,0 +1,194 @@
+//! Stage 2, check: every rule of the spec format, all problems at once.
+//! Takes what `read` found and gives typed sections and rows, or every
+//! diagnostic in file and position order. The rules for headings and for
+//! tables live in their own files.
+
+mod heading;
+mod table;
+
+use std::collections::HashMap;
+
+use super::diagnostics::{Diagnostic, Location};
+use super::read::{RawBlock, RawHeading, RawSpec};
+use heading::{check_heading, has_closing_hashes, heading_anchor};
+use table::check_table;
+
+/// The header every catalogue table must have.
+pub const HEADER: [&str; 3] = ["Name", "Code", "Description"];
+
+/// A spec that passed every rule: sections and rows with typed values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedSpec {
+    pub sections: Vec<CheckedSection>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedSection {
+    pub location: Location,
+    pub anchor: String,
+    pub title: String,
+    pub rows: Vec<CheckedRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedRow {
+    pub location: Location,
+    pub name: String,
+    pub code: i32,
+    pub description: String,
+    pub description_markdown: String,
+}
+
+/// Checks every rule of the spec format and returns typed sections, or every
+/// problem found, in file order.
+pub fn check(spec: &RawSpec) -> Result<CheckedSpec, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let mut sections: Vec<CheckedSection> = Vec::new();
+    // First location of every anchor, name, constant and category variant.
+    let mut anchors: HashMap<String, Location> = HashMap::new();
+    let mut variants: HashMap<String, (Location, String)> = HashMap::new();
+    let mut names: HashMap<String, Location> = HashMap::new();
+    let mut constants: HashMap<String, (Location, String)> = HashMap::new();
+
+    // Anchored sections without a table, reported once every file is read.
+    let mut tables_per_section: Vec<usize> = Vec::new();
+    for file in &spec.files {
+        // The section the next table belongs to, as an index into `sections`,
+        // or `None` (with the heading) when the heading itself is invalid.
+        let mut current: Option<Result<usize, &RawHeading>> = None;
+        // A heading without anchor is reported once, however many tables follow.
+        let mut reported_current = false;
+        for block in &file.blocks {
+            match block {
+                RawBlock::Section(heading) => {
+                    reported_current = false;
+                    current = Some(
+                        check_heading(heading, &mut anchors, &mut variants, &mut diagnostics)
+                            .map(|anchor| {
+                                sections.push(CheckedSection {
+                                    location: heading.location.clone(),
+                                    anchor,
+                                    title: heading.title.clone(),
+                                    rows: Vec::new(),
+                                });
+                                tables_per_section.push(0);
+                                sections.len() - 1
+                            })
+                            .ok_or(heading),
+                    );
+                }
+                RawBlock::HeadingLikeParagraph(location) => diagnostics.push(
+                    Diagnostic::at(location, "this looks like a `##` heading, but it is not read as one")
+                        .help("put a space after the `##`: without it the line is text, and the tables below belong to the section above"),
+                ),
+                RawBlock::AnchoredHeading(location, level) => diagnostics.push(
+                    Diagnostic::at(
+                        location,
+                        format!("a level-{level} heading with an anchor: only `##` headings are sections"),
+                    )
+                    .help(format!(
+                        "write `##` instead of `{}`, or remove the anchor",
+                        "#".repeat(*level)
+                    )),
+                ),
+                RawBlock::TableLikeParagraph(location) => {
+                    // The section has a table, if a broken one: one diagnostic is enough.
+                    if let Some(Ok(index)) = current {
+                        tables_per_section[index] += 1;
+                    }
+                    diagnostics.push(
+                        Diagnostic::at(location, "this looks like a table, but it is not read as one")
+                            .help("a table is a header row, a delimiter row such as `| --- | --- | --- |` (spaces, no tabs) and its rows, after a blank line"),
+                    );
+                }
+                RawBlock::Table(table) => {
+                    let section = match current {
+                        None => {
+                            diagnostics.push(
+                                Diagnostic::at(
+                                    &table.location,
+                                    "catalogue table before any `##` section",
+                                )
+                                .help("put a heading such as `## API issues {#api-issues}` above the table"),
+                            );
+                            None
+                        }
+                        Some(Err(heading)) => {
+                            if heading_anchor(heading).is_none()
+                                && heading.id.is_none()
+                                && !has_closing_hashes(&heading.source)
+                                && !reported_current
+                            {
+                                reported_current = true;
+                                diagnostics.push(
+                                    Diagnostic::at(
+                                        &heading.location,
+                                        format!(
+                                            "section `{}` has no `{{#anchor}}`",
+                                            heading.title
+                                        ),
+                                    )
+                                    .help("end the heading with an anchor such as `{#api-issues}`"),
+                                );
+                            }
+                            None
+                        }
+                        Some(Ok(index)) => {
+                            tables_per_section[index] += 1;
+                            Some(index)
+                        }
+                    };
+                    let rows = check_table(table, &mut names, &mut constants, &mut diagnostics);
+                    if let Some(index) = section {
+                        sections[index].rows.extend(rows);
+                    }
+                }
+            }
+        }
+    }
+
+    for (section, &tables) in sections.iter().zip(&tables_per_section) {
+        if tables == 0 {
+            diagnostics.push(
+                Diagnostic::at(
+                    &section.location,
+                    format!(
+                        "section `{}` has the anchor `#{}` but no catalogue table",
+                        section.title, section.anchor
+                    ),
+                )
+                .help("an anchored `##` section is a category: add its table below the heading, or remove the anchor"),
+            );
+        }
+    }
+    sections.retain(|section| !section.rows.is_empty());
+    if sections.is_empty() && diagnostics.is_empty() {
+        diagnostics.push(
+            Diagnostic::global("no catalogue table found under `spec/`")
+                .help("add a table with the header `| Name | Code | Description |`"),
+        );
+    }
+    if diagnostics.is_empty() {
+        Ok(CheckedSpec { sections })
+    } else {
+        // File order, then position; problems of the spec as a whole come last.
+        diagnostics.sort_by_key(|diagnostic| {
+            diagnostic
+                .location
+                .as_ref()
+                .map_or((1, 0, 0, 0), |location| {
+                    let file = spec
+                        .files
+                        .iter()
+                        .position(|file| file.path == location.file);
+                    (
+                        0,
+                        file.unwrap_or(usize::MAX),
+                        location.line,
+                        location.column,
+                    )
+                })
+        });
+        Err(diagnostics)
+    }
+}

@@ -1,0 +1,192 @@
+//! The rules for a `##` section heading and its `{#anchor}`.
+
+use std::collections::HashMap;
+
+use crate::generator::diagnostics::{Diagnostic, Location};
+use crate::generator::inline::{code_span, Inline};
+use crate::generator::naming::category_variant;
+use crate::generator::read::RawHeading;
+
+/// The anchor written in the heading source (`{#...}` at the end), if any.
+pub(super) fn heading_anchor(heading: &RawHeading) -> Option<&str> {
+    let line = heading.source.trim_end();
+    let open = line.rfind('{')?;
+    line.ends_with('}').then(|| &line[open + 1..line.len() - 1])
+}
+
+/// The column of the first closing `#`, when the heading ends with closing hashes.
+fn closing_hashes_column(source: &str) -> Option<usize> {
+    let line = source.trim_end();
+    let without = line.trim_end_matches('#');
+    (without.len() < line.len() && without.ends_with([' ', '\t']) && !without.trim().is_empty())
+        .then(|| without.chars().count() + 1)
+}
+
+pub(super) fn has_closing_hashes(source: &str) -> bool {
+    closing_hashes_column(source).is_some()
+}
+
+/// Where the `{` of the heading's attribute block is, or the heading itself.
+fn anchor_location(heading: &RawHeading) -> Location {
+    let line = heading.source.trim_end();
+    let mut location = heading.location.clone();
+    if let Some(open) = line.rfind('{') {
+        location.column = line[..open].chars().count() + 1;
+    }
+    location
+}
+
+/// Checks a `##` heading and returns its anchor when it is usable as a section.
+pub(super) fn check_heading(
+    heading: &RawHeading,
+    anchors: &mut HashMap<String, Location>,
+    variants: &mut HashMap<String, (Location, String)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    if let Some(column) = closing_hashes_column(&heading.source) {
+        let location = Location {
+            column,
+            ..heading.location.clone()
+        };
+        diagnostics.push(
+            Diagnostic::at(&location, "heading with closing `#`s")
+                .help("remove the trailing `#`s: with them the `{#anchor}` is not recognised"),
+        );
+        return None;
+    }
+    let Some(written) = heading_anchor(heading) else {
+        if heading.id.is_some() {
+            // A setext heading whose `{#anchor}` is on a later line.
+            diagnostics.push(
+                Diagnostic::at(&heading.location, "section heading on several lines")
+                    .help("write the heading on one line, as `## Title {#anchor}`"),
+            );
+        }
+        return None;
+    };
+    let location = anchor_location(heading);
+    let inner = written.trim();
+    let Some(anchor) = inner.strip_prefix('#') else {
+        diagnostics.push(
+            Diagnostic::at(
+                &location,
+                format!("heading attribute `{{{written}}}` is not an anchor"),
+            )
+            .help("write the anchor as `{#section-name}`"),
+        );
+        return None;
+    };
+    let before_anchor = heading.source.trim_end();
+    let before_anchor = before_anchor[..before_anchor.rfind('{').unwrap_or(0)].trim_end();
+    if anchor.contains('#') || (before_anchor.ends_with('}') && before_anchor.contains("{#")) {
+        diagnostics.push(
+            Diagnostic::at(&location, "more than one anchor in the heading")
+                .help("a section has exactly one anchor, such as `{#api-issues}`"),
+        );
+        return None;
+    }
+    if anchor
+        .chars()
+        .any(|c| c.is_whitespace() || c == '.' || c == '=')
+    {
+        diagnostics.push(
+            Diagnostic::at(
+                &location,
+                format!("junk inside the heading braces `{{{written}}}`"),
+            )
+            .help("write only the anchor, such as `{#api-issues}`: classes and attributes are not supported"),
+        );
+        return None;
+    }
+    if !is_valid_anchor(anchor) {
+        diagnostics.push(
+            Diagnostic::at(&location, format!("malformed anchor `#{anchor}`")).help(
+                "anchors are lowercase ASCII words joined by single hyphens, such as `api-issues`",
+            ),
+        );
+        return None;
+    }
+    if heading.id.as_deref() != Some(anchor) {
+        diagnostics.push(
+            Diagnostic::at(
+                &location,
+                format!("the anchor `#{anchor}` is not recognised by the markdown parser"),
+            )
+            .help("write the heading on one line, as `## Title {#anchor}`"),
+        );
+        return None;
+    }
+    if heading.title.is_empty() {
+        diagnostics.push(
+            Diagnostic::at(&heading.location, "section heading without a title").help(
+                "write the section title before the anchor, as in `## API issues {#api-issues}`",
+            ),
+        );
+        return None;
+    }
+    if let Some(markup) = heading.inlines.iter().find_map(|inline| match inline {
+        Inline::Html(html) => Some(format!("raw HTML {}", code_span(html.trim()))),
+        Inline::Unsupported(what) => Some((*what).to_owned()),
+        Inline::Text(_) | Inline::Code(_) => None,
+    }) {
+        diagnostics.push(
+            Diagnostic::at(&heading.location, format!("{markup} in a section title")).help(
+                "a title is plain text and code spans: `Category::title()` returns it as written",
+            ),
+        );
+        return None;
+    }
+    if let Some(control) = heading.title.chars().find(|c| c.is_control()) {
+        diagnostics.push(
+            Diagnostic::at(
+                &heading.location,
+                format!("the section title contains the control character {control:?}"),
+            )
+            .help("remove it, or the character entity such as `&#13;` that produces it"),
+        );
+        return None;
+    }
+    if let Some(first) = anchors.get(anchor) {
+        diagnostics.push(
+            Diagnostic::at(&location, format!("duplicate anchor `#{anchor}`"))
+                .note(first, "first used here")
+                .help("every section needs its own anchor"),
+        );
+        return None;
+    }
+    anchors.insert(anchor.to_owned(), location.clone());
+    let variant = category_variant(anchor);
+    if variant == "Self" {
+        diagnostics.push(
+            Diagnostic::at(
+                &location,
+                format!("the anchor `#{anchor}` names the category `Self`, a Rust keyword"),
+            )
+            .help("choose another anchor"),
+        );
+        return None;
+    }
+    if let Some((first, other)) = variants.get(&variant) {
+        diagnostics.push(
+            Diagnostic::at(
+                &location,
+                format!("anchors `#{other}` and `#{anchor}` both name the category `{variant}`"),
+            )
+            .note(first, format!("`#{other}` is here"))
+            .help("a category is named from its anchor without a trailing `-errors`, `-issues` or `-related-errors`; choose anchors that differ otherwise"),
+        );
+        return None;
+    }
+    variants.insert(variant, (location, anchor.to_owned()));
+    Some(anchor.to_owned())
+}
+
+pub fn is_valid_anchor(anchor: &str) -> bool {
+    anchor.starts_with(|c: char| c.is_ascii_lowercase())
+        && anchor.split('-').all(|word| {
+            !word.is_empty()
+                && word
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}

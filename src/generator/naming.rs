@@ -1,0 +1,58 @@
+//! Spec text -> Rust names: the `ErrorCode` constant of a kind's name and the
+//! `Category` variant of a section's anchor. Used by `check` (to find
+//! collisions) and by `model`.
+
+/// The `Category` variant for an anchor: a trailing `errors` or `issues` word and
+/// then a trailing `related` word are dropped (never the first word), and the
+/// remaining words are joined in UpperCamelCase:
+/// `api-issues` -> `Api`, `push-related-errors` -> `Push`,
+/// `linked-services-errors` -> `LinkedServices`.
+pub fn category_variant(anchor: &str) -> String {
+    let mut words: Vec<&str> = anchor.split('-').collect();
+    if words.len() > 1 && matches!(words.last(), Some(&"errors" | &"issues")) {
+        words.pop();
+    }
+    if words.len() > 1 && words.last() == Some(&"related") {
+        words.pop();
+    }
+    words
+        .iter()
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Strict and reserved keywords of Rust 2015-2024 that start with a letter.
+pub const KEYWORDS: &[&str] = &[
+    "Self", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+    "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if",
+    "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
+    "ref", "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// SCREAMING_SNAKE_CASE of an UpperCamelCase name, keeping acronyms together:
+/// `InvalidJSON` -> `INVALID_JSON`, `MissingAPIKeyError` -> `MISSING_API_KEY_ERROR`.
+pub fn constant_name(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        if i > 0 && c.is_ascii_uppercase() {
+            let previous = chars[i - 1];
+            let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if previous.is_ascii_lowercase()
+                || previous.is_ascii_digit()
+                || (previous.is_ascii_uppercase() && next_is_lower)
+            {
+                out.push('_');
+            }
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
+}
