@@ -303,16 +303,25 @@ proptest! {
             start += section.rows.len();
         }
 
-        // Rows that share a code are grouped in spec order.
-        for (code, indices) in catalogue.codes() {
+        // Every code once, ascending; rows that share it grouped in spec order,
+        // each row pointing at its group.
+        let codes: Vec<i32> = catalogue.codes.iter().map(|group| group.code).collect();
+        let mut expected_codes: Vec<i32> = catalogue.kinds.iter().map(|kind| kind.code).collect();
+        expected_codes.sort_unstable();
+        expected_codes.dedup();
+        prop_assert_eq!(codes, expected_codes);
+        for (group_index, group) in catalogue.codes.iter().enumerate() {
             let expected: Vec<usize> = catalogue
                 .kinds
                 .iter()
                 .enumerate()
-                .filter(|(_, kind)| kind.code == code)
+                .filter(|(_, kind)| kind.code == group.code)
                 .map(|(index, _)| index)
                 .collect();
-            prop_assert_eq!(indices, expected);
+            prop_assert_eq!(&group.kinds, &expected);
+            for &index in &group.kinds {
+                prop_assert_eq!(catalogue.kinds[index].code_group, group_index);
+            }
         }
 
         // The rest of the pipeline accepts every checked spec.

@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
     match check(&read(&files)) {
         Ok(spec) => {
             let catalogue = model(spec);
-            let source = match emit(&catalogue).and_then(format) {
+            let source = match format(emit(&catalogue)) {
                 Ok(source) => source,
                 Err(diagnostic) => panic!("a checked spec does not format: {diagnostic}"),
             };

@@ -1,288 +1,271 @@
 //! Stage 4, emit: the catalogue as the tokens of the generated items.
+//!
+//! One function per generated item, in the order of the generated file, each
+//! a `quote!` template that reads like the code it produces. Names arrive as
+//! identifiers that `check` has validated; doc text is data, built with
+//! `format!` and emitted one `#[doc]` per line.
 
-use std::fmt::Write as _;
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
 
-use proc_macro2::{Literal, TokenStream};
+use super::model::{Catalogue, NameTree};
 
-use super::diagnostics::Diagnostic;
-use super::model::{Catalogue, KindModel};
-
-//
-// The code is written as text and lexed once at the end. `quote!` would
-// say the same, but its expansion is a function call per token, and
-// compiling those made up about a third of the build script's compile
-// time, paid on every clean build of every user (issue 7).
-
-/// `write!` into the `String` being emitted, which cannot fail.
-macro_rules! emit {
-    ($out:expr, $($format:tt)*) => {
-        let _ = write!($out, $($format)*);
-    };
+/// Every generated item, in file order.
+pub fn emit(catalogue: &Catalogue) -> TokenStream {
+    let items = [
+        error_kind_enum(catalogue),
+        category_enum(catalogue),
+        error_code_impl(catalogue),
+        error_kind_impl(catalogue),
+        category_impl(catalogue),
+        kind_rows(catalogue),
+        category_rows(catalogue),
+    ];
+    quote!(#(#items)*)
 }
 
-/// A Rust string literal with `text` escaped. `Debug` for `str` writes exactly
-/// that, and runs as optimised standard-library code where
-/// `Literal::string` would run unoptimised, as build dependencies do.
-fn string_literal(text: &str) -> String {
-    format!("{text:?}")
-}
-
-/// One `#[doc = "..."]` per line: multi-line strings would become `/** */` blocks.
-fn emit_doc(out: &mut String, text: &str) {
-    for line in text.lines() {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        emit!(out, "#[doc = {}]\n", string_literal(&line));
-    }
-}
-
-/// Names of the other kinds sharing `kind`'s code, as intra-doc links.
-fn shared_with(
-    catalogue: &Catalogue,
-    index: usize,
-    link: fn(&KindModel) -> String,
-) -> Option<String> {
-    let kind = &catalogue.kinds[index];
-    let others: Vec<String> = (catalogue.kinds.iter().enumerate())
-        .filter(|&(other, other_kind)| other != index && other_kind.code == kind.code)
-        .map(|(_, other_kind)| link(other_kind))
-        .collect();
-    (!others.is_empty())
-        .then(|| format!("Code {} is shared with {}.", kind.code, others.join(", ")))
-}
-
-/// The generated items as tokens. Lexing can only fail through a bug in
-/// this stage; it is then reported like any other diagnostic, so that no
-/// file is written.
-pub fn emit(catalogue: &Catalogue) -> Result<TokenStream, Diagnostic> {
-    emit_source(catalogue)
-        .parse::<TokenStream>()
-        .map_err(|error| {
-            Diagnostic::global(format!(
-                "internal error: build.rs emitted code that does not lex: {error}"
-            ))
-        })
-}
-
-/// The generated items as Rust source, unformatted.
-pub fn emit_source(catalogue: &Catalogue) -> String {
-    let mut out = String::with_capacity(64 * 1024);
-
-    out.push_str(
-        "/// One kind of Parse error: one row of the error-code document.
+fn error_kind_enum(catalogue: &Catalogue) -> TokenStream {
+    let variants = catalogue.kinds.iter().enumerate().map(|(index, kind)| {
+        let mut doc = format!(
+            "{}\n\nCode `{}` ([`ErrorCode::{}`]), category [`Category::{}`].",
+            kind.description_markdown,
+            kind.code,
+            kind.constant,
+            catalogue.categories[kind.category].variant
+        );
+        push_shared_with(
+            &mut doc,
+            kind.code,
+            catalogue
+                .sharing_code_with(index)
+                .map(|other| format!("[`{0}`](ErrorKind::{0})", other.name)),
+        );
+        let doc = doc_attributes(&doc);
+        let variant = ident(&kind.name);
+        quote! {
+            #doc
+            #variant,
+        }
+    });
+    quote! {
+        /// One kind of Parse error: one row of the error-code document.
         ///
         /// Several kinds may share one [`ErrorCode`]; [`ErrorCode::kinds`] lists them.
         /// New rows in the document add variants, hence `#[non_exhaustive]`.
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
         #[non_exhaustive]
-        pub enum ErrorKind {\n",
-    );
-    for (index, kind) in catalogue.kinds.iter().enumerate() {
-        let category = &catalogue.categories[kind.category];
-        let mut doc = format!(
-            "{}\n\nCode `{}` ([`ErrorCode::{}`]), category [`Category::{}`].",
-            kind.description_markdown, kind.code, kind.constant, category.variant
-        );
-        if let Some(shared) = shared_with(catalogue, index, |k| {
-            format!("[`{}`](ErrorKind::{})", k.name, k.name)
-        }) {
-            doc.push(' ');
-            doc.push_str(&shared);
+        pub enum ErrorKind {
+            #(#variants)*
         }
-        emit_doc(&mut out, &doc);
-        emit!(out, "{},\n", kind.name);
     }
+}
 
-    out.push_str(
-        "}
+fn category_enum(catalogue: &Catalogue) -> TokenStream {
+    let variants = catalogue.categories.iter().map(|category| {
+        let doc = doc_attributes(&format!(
+            "{} (`#{}`): {} kinds, from [`ErrorKind::{}`] to [`ErrorKind::{}`].",
+            category.title,
+            category.anchor,
+            category.kinds.len(),
+            catalogue.kinds[category.kinds.start].name,
+            catalogue.kinds[category.kinds.end - 1].name,
+        ));
+        let variant = ident(&category.variant);
+        quote! {
+            #doc
+            #variant,
+        }
+    });
+    quote! {
         /// A section of the error-code document.
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
         #[non_exhaustive]
-        pub enum Category {\n",
-    );
-    for category in &catalogue.categories {
-        emit_doc(
-            &mut out,
-            &format!(
-                "{} (`#{}`): {} kinds, from [`ErrorKind::{}`] to [`ErrorKind::{}`].",
-                category.title,
-                category.anchor,
-                category.kinds.len(),
-                catalogue.kinds[category.kinds.start].name,
-                catalogue.kinds[category.kinds.end - 1].name,
-            ),
-        );
-        emit!(out, "{},\n", category.variant);
+        pub enum Category {
+            #(#variants)*
+        }
     }
+}
 
-    out.push_str("}\nimpl ErrorCode {\n");
-    for (index, kind) in catalogue.kinds.iter().enumerate() {
-        let category = &catalogue.categories[kind.category];
+fn error_code_impl(catalogue: &Catalogue) -> TokenStream {
+    let constants = catalogue.kinds.iter().enumerate().map(|(index, kind)| {
         let mut doc = format!(
             "`{}` ({}): {}\n\nKind [`ErrorKind::{}`], category [`Category::{}`].",
-            kind.name, kind.code, kind.description_markdown, kind.name, category.variant
-        );
-        if let Some(shared) = shared_with(catalogue, index, |k| {
-            format!("[`{}`](ErrorCode::{})", k.constant, k.constant)
-        }) {
-            doc.push(' ');
-            doc.push_str(&shared);
-        }
-        emit_doc(&mut out, &doc);
-        emit!(
-            out,
-            "pub const {}: ErrorCode = ErrorCode::new({});\n",
-            kind.constant,
-            kind.code
-        );
-    }
-    out.push_str(
-        "/// Every kind documented with this code, in document order; empty when
-        /// the document does not list the code.
-        pub const fn kinds(self) -> &'static [ErrorKind] {
-            match self.get() {\n",
-    );
-    // Codes in ascending order, each with its kinds in document order; found
-    // by scanning (no map or sort to compile, as in `emit_name_lookup`).
-    let next_code = |after: Option<i32>| {
-        (catalogue.kinds.iter().map(|kind| kind.code))
-            .filter(|&code| after.is_none_or(|after| code > after))
-            .min()
-    };
-    let mut code = next_code(None);
-    while let Some(current) = code {
-        emit!(out, "{current} => &[");
-        for kind in catalogue.kinds.iter().filter(|kind| kind.code == current) {
-            emit!(out, "ErrorKind::{},", kind.name);
-        }
-        out.push_str("],\n");
-        code = next_code(Some(current));
-    }
-    out.push_str(
-        "_ => &[],
-            }
-        }
-    }
-    impl ErrorKind {
-        /// Every kind, in document order.
-        pub const ALL: &'static [ErrorKind] = &[",
-    );
-    for kind in &catalogue.kinds {
-        emit!(out, "ErrorKind::{},", kind.name);
-    }
-    out.push_str(
-        "];
-        /// The kind with exactly this name (case-sensitive), as written in the document.
-        pub const fn from_name(name: &str) -> Option<ErrorKind> {
-            let bytes = name.as_bytes();
-            let candidate = ",
-    );
-    emit_name_lookup(&mut out, catalogue);
-    out.push_str(
-        ";
-            if bytes_eq(bytes, candidate.name().as_bytes()) {
-                Some(candidate)
-            } else {
-                None
-            }
-        }
-    }
-    impl Category {
-        /// Every category, in document order.
-        pub const ALL: &'static [Category] = &[",
-    );
-    for category in &catalogue.categories {
-        emit!(out, "Category::{},", category.variant);
-    }
-    emit!(
-        out,
-        "];\n}}\nconst KIND_ROWS: [KindRow; {}] = [",
-        catalogue.kinds.len()
-    );
-    for kind in &catalogue.kinds {
-        emit!(
-            out,
-            "KindRow {{ code: {}, name: {}, description: {}, category: Category::{} }},\n",
+            kind.name,
             kind.code,
-            string_literal(&kind.name),
-            string_literal(&kind.description),
+            kind.description_markdown,
+            kind.name,
             catalogue.categories[kind.category].variant
         );
-    }
-    emit!(
-        out,
-        "];\nconst CATEGORY_ROWS: [CategoryRow; {}] = [",
-        catalogue.categories.len()
-    );
-    for category in &catalogue.categories {
-        emit!(
-            out,
-            "CategoryRow {{ anchor: {}, title: {}, kinds_start: {}, kinds_len: {} }},\n",
-            string_literal(&category.anchor),
-            string_literal(&category.title),
-            category.kinds.start,
-            category.kinds.len()
+        push_shared_with(
+            &mut doc,
+            kind.code,
+            catalogue
+                .sharing_code_with(index)
+                .map(|other| format!("[`{0}`](ErrorCode::{0})", other.constant)),
         );
-    }
-    out.push_str("];\n");
-    out
-}
-
-/// A decision tree over the name's length and then single bytes that picks the
-/// only candidate name, which the caller then compares in full.
-///
-/// Groups are found by filtering for each length and byte value in turn rather
-/// than with a map or a sort: each map or sort type instantiated here adds to
-/// the build script's compile time, and the sets are small.
-fn emit_name_lookup(out: &mut String, catalogue: &Catalogue) {
-    let longest = catalogue.kinds.iter().map(|kind| kind.name.len()).max();
-    out.push_str("match bytes.len() {\n");
-    for length in 0..=longest.unwrap_or(0) {
-        let indices: Vec<usize> = (0..catalogue.kinds.len())
-            .filter(|&index| catalogue.kinds[index].name.len() == length)
-            .collect();
-        if !indices.is_empty() {
-            emit!(out, "{length} => ");
-            emit_byte_dispatch(out, catalogue, &indices);
-            out.push_str(",\n");
+        let doc = doc_attributes(&doc);
+        let constant = ident(&kind.constant);
+        let code = Literal::i32_unsuffixed(kind.code);
+        quote! {
+            #doc
+            pub const #constant: ErrorCode = ErrorCode::new(#code);
         }
-    }
-    out.push_str("_ => return None,\n}");
-}
-
-fn emit_byte_dispatch(out: &mut String, catalogue: &Catalogue, indices: &[usize]) {
-    if let [index] = indices {
-        emit!(out, "ErrorKind::{}", catalogue.kinds[*index].name);
-        return;
-    }
-    let byte_at = |index: usize, position: usize| catalogue.kinds[index].name.as_bytes()[position];
-    let length = catalogue.kinds[indices[0]].name.len();
-    // The position whose byte splits the names into the most groups.
-    let position = (0..length)
-        .max_by_key(|&position| {
-            let mut seen = [false; 256];
-            for &index in indices {
-                seen[usize::from(byte_at(index, position))] = true;
+    });
+    let arms = catalogue.codes.iter().map(|group| {
+        let code = Literal::i32_unsuffixed(group.code);
+        let kinds = group.kinds.iter().map(|&index| kind_path(catalogue, index));
+        quote!(#code => &[#(#kinds),*],)
+    });
+    quote! {
+        impl ErrorCode {
+            #(#constants)*
+            /// Every kind documented with this code, in document order; empty when
+            /// the document does not list the code.
+            pub const fn kinds(self) -> &'static [ErrorKind] {
+                match self.get() {
+                    #(#arms)*
+                    _ => &[],
+                }
             }
-            let distinct = seen.iter().filter(|&&seen| seen).count();
-            (distinct, std::cmp::Reverse(position))
-        })
-        .unwrap_or(0);
-    emit!(out, "match bytes[{position}] {{\n");
-    for byte in 0..=u8::MAX {
-        let group: Vec<usize> = indices
-            .iter()
-            .copied()
-            .filter(|&index| byte_at(index, position) == byte)
-            .collect();
-        if !group.is_empty() {
-            emit!(out, "{} => ", Literal::byte_character(byte));
-            emit_byte_dispatch(out, catalogue, &group);
-            out.push_str(",\n");
         }
     }
-    out.push_str("_ => return None,\n}");
+}
+
+fn error_kind_impl(catalogue: &Catalogue) -> TokenStream {
+    let all = (0..catalogue.kinds.len()).map(|index| kind_path(catalogue, index));
+    let lengths = catalogue.name_lookup.iter().map(|names| {
+        let length = Literal::usize_unsuffixed(names.length);
+        let tree = name_tree(catalogue, &names.tree);
+        quote!(#length => #tree,)
+    });
+    quote! {
+        impl ErrorKind {
+            /// Every kind, in document order.
+            pub const ALL: &'static [ErrorKind] = &[#(#all),*];
+            /// The kind with exactly this name (case-sensitive), as written in the document.
+            pub const fn from_name(name: &str) -> Option<ErrorKind> {
+                let bytes = name.as_bytes();
+                let candidate = match bytes.len() {
+                    #(#lengths)*
+                    _ => return None,
+                };
+                if bytes_eq(bytes, candidate.name().as_bytes()) {
+                    Some(candidate)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// The expression that picks the one candidate kind, or returns `None`.
+fn name_tree(catalogue: &Catalogue, tree: &NameTree) -> TokenStream {
+    match tree {
+        NameTree::Candidate(index) => kind_path(catalogue, *index),
+        NameTree::Byte { position, branches } => {
+            let position = Literal::usize_unsuffixed(*position);
+            let branches = branches.iter().map(|(byte, subtree)| {
+                let byte = Literal::byte_character(*byte);
+                let subtree = name_tree(catalogue, subtree);
+                quote!(#byte => #subtree,)
+            });
+            quote! {
+                match bytes[#position] {
+                    #(#branches)*
+                    _ => return None,
+                }
+            }
+        }
+    }
+}
+
+fn category_impl(catalogue: &Catalogue) -> TokenStream {
+    let all = catalogue.categories.iter().map(|category| {
+        let variant = ident(&category.variant);
+        quote!(Category::#variant)
+    });
+    quote! {
+        impl Category {
+            /// Every category, in document order.
+            pub const ALL: &'static [Category] = &[#(#all),*];
+        }
+    }
+}
+
+fn kind_rows(catalogue: &Catalogue) -> TokenStream {
+    let count = Literal::usize_unsuffixed(catalogue.kinds.len());
+    let rows = catalogue.kinds.iter().map(|kind| {
+        let code = Literal::i32_unsuffixed(kind.code);
+        let name = &kind.name;
+        let description = &kind.description;
+        let category = ident(&catalogue.categories[kind.category].variant);
+        quote! {
+            KindRow {
+                code: #code,
+                name: #name,
+                description: #description,
+                category: Category::#category,
+            },
+        }
+    });
+    quote! {
+        const KIND_ROWS: [KindRow; #count] = [#(#rows)*];
+    }
+}
+
+fn category_rows(catalogue: &Catalogue) -> TokenStream {
+    let count = Literal::usize_unsuffixed(catalogue.categories.len());
+    let rows = catalogue.categories.iter().map(|category| {
+        let anchor = &category.anchor;
+        let title = &category.title;
+        let start = Literal::usize_unsuffixed(category.kinds.start);
+        let len = Literal::usize_unsuffixed(category.kinds.len());
+        quote! {
+            CategoryRow {
+                anchor: #anchor,
+                title: #title,
+                kinds_start: #start,
+                kinds_len: #len,
+            },
+        }
+    });
+    quote! {
+        const CATEGORY_ROWS: [CategoryRow; #count] = [#(#rows)*];
+    }
+}
+
+/// `ErrorKind::Name` for the kind at `index`.
+fn kind_path(catalogue: &Catalogue, index: usize) -> TokenStream {
+    let variant = ident(&catalogue.kinds[index].name);
+    quote!(ErrorKind::#variant)
+}
+
+/// A name that `check` accepted: an ASCII identifier that is not a keyword.
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// One `#[doc]` per line, each with the space that `///` would put there: a
+/// multi-line string would print as a `/** */` block.
+fn doc_attributes(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
+    quote!(#(#[doc = #lines])*)
+}
+
+/// Appends " Code N is shared with A, B." when other kinds share the code.
+fn push_shared_with(doc: &mut String, code: i32, others: impl Iterator<Item = String>) {
+    let others: Vec<String> = others.collect();
+    if !others.is_empty() {
+        doc.push_str(&format!(
+            " Code {code} is shared with {}.",
+            others.join(", ")
+        ));
+    }
 }

@@ -48,9 +48,7 @@ pub struct Generated {
 /// Runs every stage on already-loaded files.
 pub fn generate_from_files(files: &[SpecFile]) -> Result<Generated, Vec<Diagnostic>> {
     let catalogue = model(check(&read(files))?);
-    let source = emit(&catalogue)
-        .and_then(format)
-        .map_err(|diagnostic| vec![diagnostic])?;
+    let source = format(emit(&catalogue)).map_err(|diagnostic| vec![diagnostic])?;
     Ok(Generated { catalogue, source })
 }
 

@@ -1,7 +1,8 @@
 //! Stage 3, model: the checked spec as the catalogue the generated code
-//! describes (categories, kinds, shared-code groups).
+//! describes. Everything `emit` needs beyond the rows (the code groups and
+//! the name-lookup tree) is computed here, once, in time that grows with the
+//! number of rows times a small factor, so that `emit` only walks it.
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::check::CheckedSpec;
@@ -15,6 +16,10 @@ pub struct Catalogue {
     pub categories: Vec<CategoryModel>,
     /// Every row, in spec order.
     pub kinds: Vec<KindModel>,
+    /// Every distinct code, ascending, each with its kinds in spec order.
+    pub codes: Vec<CodeGroup>,
+    /// How `ErrorKind::from_name` narrows a name down to one candidate.
+    pub name_lookup: Vec<NamesOfLength>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,16 +39,46 @@ pub struct KindModel {
     pub description_markdown: String,
     pub category: usize,
     pub location: Location,
+    /// Its code's entry in [`Catalogue::codes`].
+    pub code_group: usize,
+}
+
+/// One code and the kinds that carry it, as indices into [`Catalogue::kinds`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeGroup {
+    pub code: i32,
+    pub kinds: Vec<usize>,
+}
+
+/// The names of one length, ascending by length across the catalogue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamesOfLength {
+    pub length: usize,
+    pub tree: NameTree,
+}
+
+/// A decision tree over single bytes of a name that leaves one candidate,
+/// which the generated code then compares in full.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NameTree {
+    /// The only kind whose name can match.
+    Candidate(usize),
+    /// Branch on the byte at `position`, one branch per byte value, ascending.
+    Byte {
+        position: usize,
+        branches: Vec<(u8, NameTree)>,
+    },
 }
 
 impl Catalogue {
-    /// Every distinct code with the kinds that carry it, in spec order.
-    pub fn codes(&self) -> BTreeMap<i32, Vec<usize>> {
-        let mut codes: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
-        for (index, kind) in self.kinds.iter().enumerate() {
-            codes.entry(kind.code).or_default().push(index);
-        }
-        codes
+    /// The kinds other than `kind` that share its code, in spec order.
+    pub fn sharing_code_with(&self, kind: usize) -> impl Iterator<Item = &KindModel> {
+        let group = &self.codes[self.kinds[kind].code_group];
+        group
+            .kinds
+            .iter()
+            .filter(move |&&other| other != kind)
+            .map(|&other| &self.kinds[other])
     }
 }
 
@@ -60,6 +95,7 @@ pub fn model(spec: CheckedSpec) -> Catalogue {
             description_markdown: row.description_markdown,
             category,
             location: row.location,
+            code_group: 0,
         }));
         categories.push(CategoryModel {
             variant: category_variant(&section.anchor),
@@ -68,5 +104,81 @@ pub fn model(spec: CheckedSpec) -> Catalogue {
             kinds: start..kinds.len(),
         });
     }
-    Catalogue { categories, kinds }
+    let codes = code_groups(&mut kinds);
+    let name_lookup = name_lookup(&kinds);
+    Catalogue {
+        categories,
+        kinds,
+        codes,
+        name_lookup,
+    }
+}
+
+/// Groups the kinds by code and points each kind at its group.
+fn code_groups(kinds: &mut [KindModel]) -> Vec<CodeGroup> {
+    let mut by_code: Vec<usize> = (0..kinds.len()).collect();
+    // Stable: kinds sharing a code stay in spec order.
+    by_code.sort_by_key(|&index| kinds[index].code);
+    let mut groups: Vec<CodeGroup> = Vec::new();
+    for index in by_code {
+        let code = kinds[index].code;
+        match groups.last_mut() {
+            Some(group) if group.code == code => group.kinds.push(index),
+            _ => groups.push(CodeGroup {
+                code,
+                kinds: vec![index],
+            }),
+        }
+        kinds[index].code_group = groups.len() - 1;
+    }
+    groups
+}
+
+fn name_lookup(kinds: &[KindModel]) -> Vec<NamesOfLength> {
+    let mut by_length: Vec<usize> = (0..kinds.len()).collect();
+    by_length.sort_by_key(|&index| kinds[index].name.len());
+    by_length
+        .chunk_by(|&a, &b| kinds[a].name.len() == kinds[b].name.len())
+        .map(|same_length| NamesOfLength {
+            length: kinds[same_length[0]].name.len(),
+            tree: name_tree(kinds, same_length),
+        })
+        .collect()
+}
+
+/// The tree for distinct names of one length, given in spec order.
+fn name_tree(kinds: &[KindModel], indices: &[usize]) -> NameTree {
+    if let [only] = indices {
+        return NameTree::Candidate(*only);
+    }
+    let byte_at = |index: usize, position: usize| kinds[index].name.as_bytes()[position];
+    // The position whose byte splits the names into the most groups; the
+    // first such position on a tie.
+    let length = kinds[indices[0]].name.len();
+    let mut position = 0;
+    let mut most_distinct = 0;
+    for candidate in 0..length {
+        let mut seen = [false; 256];
+        let mut distinct = 0;
+        for &index in indices {
+            let byte = usize::from(byte_at(index, candidate));
+            distinct += usize::from(!seen[byte]);
+            seen[byte] = true;
+        }
+        if distinct > most_distinct {
+            (position, most_distinct) = (candidate, distinct);
+        }
+    }
+    if most_distinct < 2 {
+        // Only equal names agree at every position, and `check` rejects them.
+        return NameTree::Candidate(indices[0]);
+    }
+    let mut by_byte = indices.to_vec();
+    // Stable: each branch keeps its names in spec order.
+    by_byte.sort_by_key(|&index| byte_at(index, position));
+    let branches = by_byte
+        .chunk_by(|&a, &b| byte_at(a, position) == byte_at(b, position))
+        .map(|same_byte| (byte_at(same_byte[0], position), name_tree(kinds, same_byte)))
+        .collect();
+    NameTree::Byte { position, branches }
 }

@@ -246,7 +246,7 @@ pub fn expected_snapshots(
     let generated = generator::generate(root)?;
     let counts = Counts {
         kinds: generated.catalogue.kinds.len(),
-        codes: generated.catalogue.codes().len(),
+        codes: generated.catalogue.codes.len(),
         categories: generated.catalogue.categories.len(),
     };
     let listing = Listing::from_catalogue(&generated.catalogue);
