@@ -13,12 +13,21 @@ use libfuzzer_sys::fuzz_target;
 #[path = "../../src/generator/mod.rs"]
 mod generator;
 
+use generator::diagnostics::Scope;
 use generator::format::GENERATED_HEADER;
 use generator::{check, emit, format, model, read, render_diagnostics, Diagnostic, SpecFile};
 
+/// Every diagnostic names files that were read, at positions inside them.
 fn assert_points_into(diagnostic: &Diagnostic, files: &[SpecFile]) {
-    let Some(location) = &diagnostic.location else {
-        return;
+    let location = match &diagnostic.scope {
+        Scope::At(location) => location,
+        Scope::Files(paths) => {
+            assert!(!paths.is_empty(), "{diagnostic}");
+            for path in paths {
+                assert!(files.iter().any(|file| &file.path == path), "{diagnostic}");
+            }
+            return;
+        }
     };
     let file = files
         .iter()
@@ -35,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
         match SpecFile::from_bytes(&format!("spec/{index}.md"), bytes) {
             Ok(file) => files.push(file),
             Err(diagnostic) => {
-                assert!(diagnostic.location.is_some(), "{diagnostic}");
+                assert!(diagnostic.location().is_some(), "{diagnostic}");
                 return;
             }
         }
@@ -45,7 +54,7 @@ fuzz_target!(|data: &[u8]| {
             let catalogue = model(spec);
             let source = match format(emit(&catalogue)) {
                 Ok(source) => source,
-                Err(diagnostic) => panic!("a checked spec does not format: {diagnostic}"),
+                Err(error) => panic!("a checked spec does not format: {error}"),
             };
             assert!(source.starts_with(GENERATED_HEADER));
         }

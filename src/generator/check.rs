@@ -164,30 +164,30 @@ pub fn check(spec: &RawSpec) -> Result<CheckedSpec, Vec<Diagnostic>> {
     sections.retain(|section| !section.rows.is_empty());
     if sections.is_empty() && diagnostics.is_empty() {
         diagnostics.push(
-            Diagnostic::global("no catalogue table found under `spec/`")
-                .help("add a table with the header `| Name | Code | Description |`"),
+            Diagnostic::in_files(
+                spec.files.iter().map(|file| file.path.as_str()),
+                "no catalogue table found under `spec/`",
+            )
+            .help("add a table with the header `| Name | Code | Description |`"),
         );
     }
     if diagnostics.is_empty() {
         Ok(CheckedSpec { sections })
     } else {
-        // File order, then position; problems of the spec as a whole come last.
+        // File order, then position; problems of whole files come last.
         diagnostics.sort_by_key(|diagnostic| {
-            diagnostic
-                .location
-                .as_ref()
-                .map_or((1, 0, 0, 0), |location| {
-                    let file = spec
-                        .files
-                        .iter()
-                        .position(|file| file.path == location.file);
-                    (
-                        0,
-                        file.unwrap_or(usize::MAX),
-                        location.line,
-                        location.column,
-                    )
-                })
+            diagnostic.location().map_or((1, 0, 0, 0), |location| {
+                let file = spec
+                    .files
+                    .iter()
+                    .position(|file| file.path == location.file);
+                (
+                    0,
+                    file.unwrap_or(usize::MAX),
+                    location.line,
+                    location.column,
+                )
+            })
         });
         Err(diagnostics)
     }

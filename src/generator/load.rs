@@ -56,17 +56,23 @@ impl SpecFile {
 pub fn load(crate_root: &Path) -> Result<Vec<SpecFile>, Vec<Diagnostic>> {
     let mut relative_paths = Vec::new();
     let spec_root = crate_root.join(SPEC_DIR);
+    // With no file to name, a problem names the folder.
+    let folder = format!("{SPEC_DIR}/");
     if let Err(error) = collect_markdown(&spec_root, "", &mut relative_paths) {
-        return Err(vec![Diagnostic::global(format!(
-            "cannot read the spec directory: {error}"
-        ))]);
+        return Err(vec![Diagnostic::in_files(
+            [folder.as_str()],
+            format!("cannot read the spec directory: {error}"),
+        )]);
     }
     relative_paths.sort();
     if relative_paths.is_empty() {
-        return Err(vec![Diagnostic::global("no `*.md` file under `spec/`")
-            .help(
-                "the catalogue is generated from markdown tables in `spec/*.md`",
-            )]);
+        return Err(vec![Diagnostic::in_files(
+            [folder.as_str()],
+            "no `*.md` file under `spec/`",
+        )
+        .help(
+            "the catalogue is generated from markdown tables in `spec/*.md`",
+        )]);
     }
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
@@ -77,9 +83,10 @@ pub fn load(crate_root: &Path) -> Result<Vec<SpecFile>, Vec<Diagnostic>> {
                 Ok(file) => files.push(file),
                 Err(diagnostic) => diagnostics.push(diagnostic),
             },
-            Err(error) => diagnostics.push(Diagnostic::global(format!(
-                "cannot read `{display}`: {error}"
-            ))),
+            Err(error) => diagnostics.push(Diagnostic::in_files(
+                [display.as_str()],
+                format!("cannot read the file: {error}"),
+            )),
         }
     }
     if diagnostics.is_empty() {

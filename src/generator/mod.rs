@@ -14,6 +14,10 @@
 //! | [`model`] | the checked spec | the [`Catalogue`], computed once |
 //! | [`emit`] | the catalogue | the generated items as tokens |
 //! | [`format`] | tokens | the source text of `OUT_DIR/error_codes.rs` |
+//!
+//! Each stage's unit tests sit beside it, as `#[cfg(all(test, not(xtask)))]`:
+//! they run in `tests/generator/`, the one test binary that mounts this tree,
+//! and not again in the xtask's tests (`xtask/build.rs` sets `cfg(xtask)`).
 
 pub mod check;
 pub mod diagnostics;
@@ -48,7 +52,13 @@ pub struct Generated {
 /// Runs every stage on already-loaded files.
 pub fn generate_from_files(files: &[SpecFile]) -> Result<Generated, Vec<Diagnostic>> {
     let catalogue = model(check(&read(files))?);
-    let source = format(emit(&catalogue)).map_err(|diagnostic| vec![diagnostic])?;
+    let source = format(emit(&catalogue)).map_err(|error| {
+        vec![Diagnostic::in_files(
+            files.iter().map(|file| file.path.as_str()),
+            format!("internal error: the generated code does not parse: {error}"),
+        )
+        .help("this is a bug in src/generator/emit.rs, not in the spec: please report it")]
+    })?;
     Ok(Generated { catalogue, source })
 }
 

@@ -2,11 +2,7 @@
 //! spec, rendered as markdown in randomly varied layouts, must model back to
 //! exactly the catalogue it was generated from.
 
-#[allow(dead_code)]
-#[path = "../src/generator/mod.rs"]
-mod generator;
-
-use generator::{check, generate_from_files, model, read, render_diagnostics, SpecFile};
+use crate::generator::{check, generate_from_files, model, read, render_diagnostics, SpecFile};
 use proptest::prelude::*;
 use proptest::sample::select;
 

@@ -9,17 +9,14 @@
 //! several files) must give byte-identical generated source. One end-to-end test
 //! proves that a bad spec fails a real `cargo build` with the message and no panic.
 
-#[allow(dead_code)]
-#[path = "../src/generator/mod.rs"]
-mod generator;
-#[path = "support/standalone_crate.rs"]
-mod standalone_crate;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use generator::{check, generate_from_files, load, read, render_diagnostics, Diagnostic, SpecFile};
+use crate::generator::diagnostics::Scope;
+use crate::generator::{
+    check, generate_from_files, load, read, render_diagnostics, Diagnostic, SpecFile,
+};
 
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -170,7 +167,8 @@ fn no_markdown_file_under_spec() {
 fn missing_spec_directory() {
     let diagnostics = load(&fixtures_dir().join("invalid")).unwrap_err();
     assert_eq!(diagnostics.len(), 1);
-    assert!(diagnostics[0].location.is_none());
+    // There is no file to name: the folder is named.
+    assert_eq!(diagnostics[0].scope, Scope::Files(vec!["spec/".to_owned()]));
     assert!(
         diagnostics[0]
             .message
@@ -452,7 +450,7 @@ fn bad_spec_fails_a_real_cargo_build() {
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad-spec-build");
     let crate_dir = work.join("crate");
     let target = work.join("target");
-    standalone_crate::copy_crate(root, &crate_dir);
+    crate::standalone_crate::copy_crate(root, &crate_dir);
 
     // The good spec builds and leaves its generated file, so that the final check
     // that no file is left is not vacuous.
