@@ -192,3 +192,75 @@ pub fn check(spec: &RawSpec) -> Result<CheckedSpec, Vec<Diagnostic>> {
         Err(diagnostics)
     }
 }
+
+#[cfg(all(test, not(xtask)))]
+mod tests {
+    use super::*;
+    use crate::generator::diagnostics::render_diagnostics;
+    use crate::generator::load::SpecFile;
+    use crate::generator::read::read;
+
+    fn check_files(files: &[(&str, &str)]) -> Result<CheckedSpec, Vec<Diagnostic>> {
+        let files: Vec<SpecFile> = files
+            .iter()
+            .map(|(path, text)| SpecFile::from_bytes(path, text.as_bytes()).unwrap())
+            .collect();
+        check(&read(&files))
+    }
+
+    const TABLE_HEAD: &str = "| Name | Code | Description |\n| --- | --- | --- |\n";
+
+    #[test]
+    fn sections_collect_their_tables_rows_across_files_in_order() {
+        let a = format!(
+            "## A {{#a-errors}}\n\n{TABLE_HEAD}| `X` | 1 | x |\n\n{TABLE_HEAD}| `Y` | -1 | y |\n"
+        );
+        let b = format!("# Prose\n\n## B {{#b}}\n\n{TABLE_HEAD}| `Z` | 1 | z `c` |\n");
+        let spec = check_files(&[("spec/a.md", &a), ("spec/b.md", &b)]).unwrap();
+        let sections: Vec<String> = (spec.sections.iter())
+            .map(|section| {
+                let rows: Vec<String> = (section.rows.iter())
+                    .map(|row| format!("{} {}", row.name, row.code))
+                    .collect();
+                format!("{} {}: {}", section.anchor, section.title, rows.join(", "))
+            })
+            .collect();
+        assert_eq!(sections, ["a-errors A: X 1, Y -1", "b B: Z 1"]);
+        let z = &spec.sections[1].rows[0];
+        assert_eq!(
+            (z.location.file.as_str(), z.location.line),
+            ("spec/b.md", 7)
+        );
+        assert_eq!(z.description, "z `c`");
+    }
+
+    #[test]
+    fn every_problem_is_reported_in_file_then_position_order() {
+        let a = format!("## A {{#a-errors}}\n\n{TABLE_HEAD}| `X` | 1O | bad code |\n");
+        let b = format!("{TABLE_HEAD}| `Y` | 2 | too early |\n\n## B {{#b}}\n\n{TABLE_HEAD}| `X` | 3 | duplicate |\n");
+        let diagnostics = check_files(&[("spec/a.md", &a), ("spec/b.md", &b)]).unwrap_err();
+        assert_eq!(
+            render_diagnostics(&diagnostics),
+            "spec/a.md:5:9: error: code `1O` is not a decimal integer\n  \
+             = help: write the code as a plain decimal number such as `101` or `-1`\n\
+             spec/b.md:1:1: error: catalogue table before any `##` section\n  \
+             = help: put a heading such as `## API issues {#api-issues}` above the table\n\
+             spec/b.md:9:3: error: duplicate name `X`\n\
+             spec/a.md:5:3: note: first defined here\n  \
+             = help: names must be unique across every file of `spec/`\n\
+             error: the Parse error-code spec has 3 errors; no code was generated\n"
+        );
+    }
+
+    #[test]
+    fn a_spec_without_any_table_names_every_file_read() {
+        let diagnostics =
+            check_files(&[("spec/a.md", "# Title\n"), ("spec/b/c.md", "Text.\n")]).unwrap_err();
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(
+            diagnostics[0].to_string(),
+            "spec/a.md, spec/b/c.md: error: no catalogue table found under `spec/`\n  \
+             = help: add a table with the header `| Name | Code | Description |`"
+        );
+    }
+}

@@ -269,3 +269,40 @@ fn push_shared_with(doc: &mut String, code: i32, others: impl Iterator<Item = St
         ));
     }
 }
+
+#[cfg(all(test, not(xtask)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docs_are_one_attribute_per_line_with_the_space_of_a_doc_comment() {
+        assert_eq!(
+            doc_attributes("First line.\n\nCode `1`.").to_string(),
+            quote! {
+                #[doc = " First line."]
+                #[doc = ""]
+                #[doc = " Code `1`."]
+            }
+            .to_string()
+        );
+    }
+
+    #[test]
+    fn codes_are_unsuffixed_literals() {
+        let code = Literal::i32_unsuffixed(-1);
+        assert_eq!(
+            quote!(ErrorCode::new(#code)).to_string(),
+            "ErrorCode :: new (- 1)"
+        );
+    }
+
+    #[test]
+    fn the_shared_code_sentence_lists_the_others_in_order_or_nothing() {
+        let mut doc = "Text.".to_owned();
+        push_shared_with(&mut doc, 7, ["A".to_owned(), "B".to_owned()].into_iter());
+        assert_eq!(doc, "Text. Code 7 is shared with A, B.");
+        let mut alone = "Text.".to_owned();
+        push_shared_with(&mut alone, 7, std::iter::empty());
+        assert_eq!(alone, "Text.");
+    }
+}

@@ -17,3 +17,26 @@ pub fn format(tokens: TokenStream) -> Result<String, syn::Error> {
         prettyplease::unparse(&file)
     ))
 }
+
+#[cfg(all(test, not(xtask)))]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn the_file_starts_with_the_plain_generated_header() {
+        let source = format(quote!(
+            const A: i32 = 1;
+        ))
+        .unwrap();
+        assert_eq!(source, format!("{GENERATED_HEADER}const A: i32 = 1;\n"));
+        // `include!` rejects a file that starts with an inner doc comment.
+        assert!(!source.starts_with("//!"));
+    }
+
+    #[test]
+    fn tokens_that_are_not_items_are_an_error_not_a_panic() {
+        assert!(format(quote!(fn)).is_err());
+        assert!(format(quote!(1 + 1)).is_err());
+    }
+}

@@ -66,3 +66,43 @@ fn push_code_span(out: &mut String, code: &str) {
     out.push_str(pad);
     out.push_str(&fence);
 }
+
+#[cfg(all(test, not(xtask)))]
+mod tests {
+    use super::*;
+
+    fn text(text: &str) -> Inline {
+        Inline::Text(text.to_owned())
+    }
+
+    fn code(code: &str) -> Inline {
+        Inline::Code(code.to_owned())
+    }
+
+    #[test]
+    fn plain_text_keeps_code_spans_with_their_backticks_and_trims() {
+        let inlines = [
+            text("  Set "),
+            code("Parse.Cloud.httpRequest"),
+            text(" again. "),
+        ];
+        assert_eq!(plain_text(&inlines), "Set `Parse.Cloud.httpRequest` again.");
+    }
+
+    #[test]
+    fn doc_markdown_escapes_what_rustdoc_would_read_as_markup() {
+        // The text as pulldown-cmark resolved it from `a-zA-Z0-9\_ <b> *x* [y]`.
+        let inlines = [text("a-zA-Z0-9_ <b> *x* [y] & ~z~ | #1 \\"), code("a_b")];
+        assert_eq!(
+            doc_markdown(&inlines),
+            "a-zA-Z0-9\\_ \\<b\\> \\*x\\* \\[y\\] \\& \\~z\\~ \\| \\#1 \\\\`a_b`"
+        );
+    }
+
+    #[test]
+    fn a_code_span_holding_backticks_gets_a_longer_fence() {
+        assert_eq!(code_span("plain"), "`plain`");
+        assert_eq!(code_span("a`b"), "`` a`b ``");
+        assert_eq!(code_span("``"), "``` `` ```");
+    }
+}

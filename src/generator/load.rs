@@ -109,3 +109,44 @@ fn collect_markdown(dir: &Path, prefix: &str, out: &mut Vec<String>) -> std::io:
     }
     Ok(())
 }
+
+#[cfg(all(test, not(xtask)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_byte_order_mark_goes_and_every_line_ending_becomes_a_newline() {
+        let file = SpecFile::from_bytes("spec/x.md", b"\xef\xbb\xbfa\r\nb\rc\n").unwrap();
+        assert_eq!(file.path, "spec/x.md");
+        assert_eq!(file.text, "a\nb\nc\n");
+    }
+
+    #[test]
+    fn invalid_utf8_is_located_in_the_decoded_text() {
+        let error = SpecFile::from_bytes("spec/x.md", b"ok\r\nab\xc3\x28").unwrap_err();
+        assert_eq!(
+            error.location(),
+            Some(&Location {
+                file: "spec/x.md".to_owned(),
+                line: 2,
+                column: 3,
+            })
+        );
+    }
+
+    #[test]
+    fn load_reads_markdown_files_in_nested_folders_in_path_order() {
+        let root = std::env::temp_dir().join(format!("generator-load-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("spec/a")).unwrap();
+        std::fs::write(root.join("spec/b.md"), "B").unwrap();
+        std::fs::write(root.join("spec/a/z.md"), "Z").unwrap();
+        std::fs::write(root.join("spec/notes.txt"), "not markdown").unwrap();
+        let files = load(&root);
+        std::fs::remove_dir_all(&root).unwrap();
+        let files = files.unwrap();
+        let paths: Vec<&str> = files.iter().map(|file| file.path.as_str()).collect();
+        assert_eq!(paths, ["spec/a/z.md", "spec/b.md"]);
+        assert_eq!(files[0].text, "Z");
+    }
+}

@@ -75,3 +75,6 @@ pub fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<()> {
     }
     std::fs::write(path, contents)
 }
+
+#[cfg(all(test, not(xtask)))]
+mod tests;

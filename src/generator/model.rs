@@ -182,3 +182,86 @@ fn name_tree(kinds: &[KindModel], indices: &[usize]) -> NameTree {
         .collect();
     NameTree::Byte { position, branches }
 }
+
+#[cfg(all(test, not(xtask)))]
+mod tests {
+    use super::*;
+    use crate::generator::{check, read, SpecFile};
+
+    fn catalogue(rows: &[(&str, i32)]) -> Catalogue {
+        let mut text =
+            "## S {#s}\n\n| Name | Code | Description |\n| --- | --- | --- |\n".to_owned();
+        for (name, code) in rows {
+            text.push_str(&format!("| `{name}` | {code} | d |\n"));
+        }
+        let file = SpecFile::from_bytes("spec/s.md", text.as_bytes()).unwrap();
+        model(check(&read(&[file])).unwrap())
+    }
+
+    #[test]
+    fn codes_ascend_and_keep_their_kinds_in_spec_order() {
+        let catalogue = catalogue(&[("B", 7), ("A", -1), ("C", 7), ("D", 0), ("E", 7)]);
+        let groups: Vec<(i32, Vec<usize>)> = (catalogue.codes.iter())
+            .map(|group| (group.code, group.kinds.clone()))
+            .collect();
+        assert_eq!(groups, [(-1, vec![1]), (0, vec![3]), (7, vec![0, 2, 4])]);
+        let group_of: Vec<usize> = catalogue.kinds.iter().map(|kind| kind.code_group).collect();
+        assert_eq!(group_of, [2, 0, 2, 1, 2]);
+        let shared: Vec<&str> = (catalogue.sharing_code_with(2))
+            .map(|kind| kind.name.as_str())
+            .collect();
+        assert_eq!(shared, ["B", "E"]);
+        assert_eq!(catalogue.sharing_code_with(1).count(), 0);
+    }
+
+    #[test]
+    fn the_name_tree_splits_on_the_byte_that_tells_most_names_apart() {
+        // Length 3: positions 0 and 1 split {Abc, Abd, Xbc} into two groups,
+        // position 2 too; the first such position wins, then position 2.
+        let catalogue = catalogue(&[("Abc", 1), ("Abd", 2), ("Xbc", 3), ("Long", 4)]);
+        use NameTree::{Byte, Candidate};
+        assert_eq!(
+            catalogue.name_lookup,
+            [
+                NamesOfLength {
+                    length: 3,
+                    tree: Byte {
+                        position: 0,
+                        branches: vec![
+                            (
+                                b'A',
+                                Byte {
+                                    position: 2,
+                                    branches: vec![(b'c', Candidate(0)), (b'd', Candidate(1))]
+                                }
+                            ),
+                            (b'X', Candidate(2)),
+                        ],
+                    },
+                },
+                NamesOfLength {
+                    length: 4,
+                    tree: Candidate(3)
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn every_name_leads_to_its_own_kind() {
+        let names: Vec<String> = (0..300).map(|i| format!("Name{}X{}", i % 7, i)).collect();
+        let rows: Vec<(&str, i32)> = names.iter().map(|name| (name.as_str(), 1)).collect();
+        let catalogue = catalogue(&rows);
+        for (index, name) in names.iter().enumerate() {
+            let names_of_length = (catalogue.name_lookup.iter())
+                .find(|names| names.length == name.len())
+                .unwrap();
+            let mut tree = &names_of_length.tree;
+            while let NameTree::Byte { position, branches } = tree {
+                let byte = name.as_bytes()[*position];
+                tree = &branches.iter().find(|(b, _)| *b == byte).unwrap().1;
+            }
+            assert_eq!(tree, &NameTree::Candidate(index), "{name}");
+        }
+    }
+}

@@ -56,3 +56,41 @@ pub fn constant_name(name: &str) -> String {
     }
     out
 }
+
+#[cfg(all(test, not(xtask)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constants_keep_acronyms_and_digits_together() {
+        for (name, constant) in [
+            ("ObjectNotFound", "OBJECT_NOT_FOUND"),
+            ("InvalidJSON", "INVALID_JSON"),
+            ("MissingAPIKeyError", "MISSING_API_KEY_ERROR"),
+            ("BadAnonymousID", "BAD_ANONYMOUS_ID"),
+            ("XDomainRequest", "X_DOMAIN_REQUEST"),
+            ("InvalidACL", "INVALID_ACL"),
+            ("Error404Page", "ERROR404_PAGE"),
+            ("A", "A"),
+        ] {
+            assert_eq!(constant_name(name), constant, "{name}");
+        }
+    }
+
+    #[test]
+    fn categories_drop_a_trailing_errors_issues_and_related_word_but_never_the_first() {
+        for (anchor, variant) in [
+            ("api-issues", "Api"),
+            ("push-related-errors", "Push"),
+            ("linked-services-errors", "LinkedServices"),
+            ("client-only-errors", "ClientOnly"),
+            ("other-issues", "Other"),
+            ("errors", "Errors"),
+            ("related-errors", "Related"),
+            ("http2-errors", "Http2"),
+            ("errors-related", "Errors"),
+        ] {
+            assert_eq!(category_variant(anchor), variant, "{anchor}");
+        }
+    }
+}

@@ -322,3 +322,6 @@ pub fn count_source_cells(line: &str) -> usize {
     }
     cells
 }
+
+#[cfg(all(test, not(xtask)))]
+mod tests;

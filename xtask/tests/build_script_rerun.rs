@@ -1,7 +1,8 @@
 //! The build-script rerun contract, checked through cargo itself on a copy of
-//! the crate: editing `src/` recompiles the library without rerunning
-//! `build.rs`; editing, adding or removing a spec file reruns it and the
-//! generated API follows.
+//! the crate: editing the library's `src/` recompiles it without rerunning
+//! `build.rs`; editing the generator (`src/generator/`, the build script's own
+//! sources) reruns it; editing, adding or removing a spec file reruns it and
+//! the generated API follows.
 //!
 //! The copy builds into a persistent directory under the workspace's target
 //! directory, so the build dependencies (syn, ...) compile once, not per run.
@@ -174,6 +175,25 @@ fn the_build_script_reruns_for_spec_changes_and_only_for_them() {
         "editing src/ must not rerun the build script"
     );
     assert_eq!(touched_src.generated, first.generated);
+
+    // The generator is the build script's source: cargo recompiles the script
+    // and reruns it, and the same output keeps its bytes and its mtime.
+    let emit = krate.path("src/generator/emit.rs");
+    let emit_source = std::fs::read_to_string(&emit).unwrap();
+    rewrite(
+        &emit,
+        &format!("{emit_source}\n// touched by the rerun-contract test\n"),
+    );
+    let touched_generator = krate.build();
+    assert!(
+        touched_generator.script_ran,
+        "editing src/generator/ must rerun the build script"
+    );
+    assert_eq!(touched_generator.generated, first.generated);
+    assert_eq!(
+        touched_generator.generated_modified, touched_src.generated_modified,
+        "an unchanged generated file must not be rewritten"
+    );
 
     let spec = krate.path("spec/error-codes.md");
     let spec_text = std::fs::read_to_string(&spec).unwrap();

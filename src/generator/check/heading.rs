@@ -190,3 +190,36 @@ pub fn is_valid_anchor(anchor: &str) -> bool {
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
 }
+
+#[cfg(all(test, not(xtask)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_are_lowercase_words_joined_by_single_hyphens() {
+        for valid in ["api-issues", "a", "http2-errors", "x-1"] {
+            assert!(is_valid_anchor(valid), "{valid}");
+        }
+        for invalid in [
+            "",
+            "Api",
+            "api--issues",
+            "-api",
+            "api-",
+            "1-api",
+            "api_issues",
+            "äpi",
+        ] {
+            assert!(!is_valid_anchor(invalid), "{invalid}");
+        }
+    }
+
+    #[test]
+    fn closing_hashes_are_found_after_a_space_only() {
+        assert_eq!(closing_hashes_column("## Title {#a} ##"), Some(15));
+        assert_eq!(closing_hashes_column("## Title {#a}\t#  "), Some(15));
+        assert_eq!(closing_hashes_column("## C# {#c}"), None);
+        assert_eq!(closing_hashes_column("## Title#"), None);
+        assert_eq!(closing_hashes_column("##"), None);
+    }
+}

@@ -342,3 +342,6 @@ fn check_code(cell: &RawCell, diagnostics: &mut Vec<Diagnostic>) -> Option<i32> 
         }
     }
 }
+
+#[cfg(all(test, not(xtask)))]
+mod tests;
