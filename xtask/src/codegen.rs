@@ -13,8 +13,8 @@ use std::process::ExitCode;
 
 use crate::api_diff::{self, Change};
 use crate::catalogue::Listing;
+use crate::diff::unified_diff;
 use crate::generator::{self, Diagnostic, GENERATED_FILE_NAME};
-use crate::line_diff::unified_diff;
 
 /// Where the snapshots live, relative to the workspace root.
 pub const SNAPSHOT_DIR: &str = "tests/snapshots";

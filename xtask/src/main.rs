@@ -13,8 +13,8 @@ mod bench_build;
 mod catalogue;
 mod ci;
 mod codegen;
+mod diff;
 mod e2e;
-mod line_diff;
 
 use std::process::ExitCode;
 
