@@ -333,7 +333,7 @@ fn build_sections(manifest: &str) -> (String, Vec<String>) {
 // Clean builds
 // ----------------------------------------------------------------------
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     // A compiler cache would turn a clean build into a cache hit.
     command
@@ -433,7 +433,7 @@ fn build_only(manifest_dir: &Path, target: &Path, package: &str) -> Result<Durat
 /// User + system time of every waited-for descendant so far: cargo waits for
 /// rustc and the build scripts, so a difference around one `cargo build`
 /// covers the whole process tree.
-fn children_cpu_time() -> Duration {
+pub(crate) fn children_cpu_time() -> Duration {
     // SAFETY: `getrusage` only writes the struct it is given, which is zeroed
     // plain data of the right type.
     let usage = unsafe {
@@ -449,7 +449,7 @@ fn children_cpu_time() -> Duration {
     time(usage.ru_utime) + time(usage.ru_stime)
 }
 
-fn expect_success(what: &str, output: &Output) -> Result<(), String> {
+pub(crate) fn expect_success(what: &str, output: &Output) -> Result<(), String> {
     if output.status.success() {
         return Ok(());
     }
@@ -526,7 +526,7 @@ fn time_stages_once(work: &Path, crate_root: &Path, run: usize) -> Result<Vec<Du
 }
 
 /// The compiled build script of the clean build.
-fn build_script_binary(target: &Path) -> Result<PathBuf, String> {
+pub(crate) fn build_script_binary(target: &Path) -> Result<PathBuf, String> {
     build_dir_file(target, "build-script-build")
 }
 
@@ -633,7 +633,7 @@ fn modified(path: &Path) -> Result<SystemTime, String> {
 // Report
 // ----------------------------------------------------------------------
 
-fn median(samples: &[Duration]) -> Duration {
+pub(crate) fn median(samples: &[Duration]) -> Duration {
     let mut sorted = samples.to_vec();
     sorted.sort_unstable();
     match sorted.len() {
@@ -643,7 +643,7 @@ fn median(samples: &[Duration]) -> Duration {
     }
 }
 
-fn median_f64(samples: &[f64]) -> f64 {
+pub(crate) fn median_f64(samples: &[f64]) -> f64 {
     let mut sorted = samples.to_vec();
     sorted.sort_unstable_by(f64::total_cmp);
     match sorted.len() {
@@ -665,7 +665,7 @@ fn millis(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn verdict(met: bool) -> &'static str {
+pub(crate) fn verdict(met: bool) -> &'static str {
     if met {
         "ok"
     } else {
@@ -818,7 +818,7 @@ fn render(
 }
 
 /// Cores, CPU model and compiler, for the figures to be comparable.
-fn machine() -> String {
+pub(crate) fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let cpu = fs::read_to_string("/proc/cpuinfo")
         .ok()

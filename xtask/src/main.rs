@@ -10,6 +10,7 @@ mod generator;
 
 mod api_diff;
 mod bench_build;
+mod bench_generator;
 mod catalogue;
 mod ci;
 mod codegen;
@@ -22,6 +23,7 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [args]
 commands:
   bench-build  build cost: clean-build CPU share, build-script stages, rebuilds
+  bench-generator  how the build script's run time grows with the spec
   ci         the whole quality gate, step by step (what .ci/run and CI run)
   codegen    regenerate tests/snapshots/ from spec/; `--check` compares instead
   e2e        end-to-end tests against a real Parse Server";
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
     };
     match command {
         "bench-build" => bench_build::main(rest),
+        "bench-generator" => bench_generator::main(rest),
         "ci" => ci::main(rest),
         "codegen" => codegen::main(rest),
         "e2e" => exit_with(e2e::run(rest)),
