@@ -1507,6 +1507,29 @@ fn batch_errors_of_the_whole_batch() {
         107,
         "InvalidJSON",
     );
+
+    // A transaction whose second item fails: the server aborts the transaction and
+    // rejects with the items' results, which is not a Parse error, so the whole batch
+    // answers HTTP 500 `{"code":1,"message":"Internal server error."}` and no item is
+    // reported; the first create was rolled back.
+    let class = unique("Tx");
+    create_class(&class, json!({ "n": { "type": "Number" } }));
+    let (mut requests, _) = batch_requests(&[
+        ("POST", format!("/classes/{class}"), Some(json!({ "n": 1 }))),
+        (
+            "POST",
+            format!("/classes/{class}"),
+            Some(json!({ "n": "text" })),
+        ),
+    ]);
+    requests["transaction"] = json!(true);
+    let response = post(&c, "/batch", requests);
+    let error = server_error(&response, 500, 1, "InternalServerError");
+    assert_eq!(error.message(), "Internal server error.");
+    assert_eq!(response.json().get("error"), None, "{}", response.text());
+    let count = get(&As::Master, &format!("/classes/{class}?count=1&limit=0"));
+    assert_eq!(count.status, 200, "{}", count.text());
+    assert_eq!(count.json()["count"], json!(0), "{}", count.text());
 }
 
 /// The item at `index` of a `/batch` answer, which must be an array of `count` items.
