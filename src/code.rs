@@ -11,6 +11,10 @@ use crate::ErrorKind;
 /// integer. The associated constants name the documented ones; codes shared by
 /// several names have one constant per name, all equal.
 ///
+/// Which codes a real Parse Server actually sends, over which channel and with
+/// which HTTP status, and why it never sends the others, is in
+/// [`server_truth`](crate::server_truth).
+///
 /// ```
 /// use parse_error_codes::{ErrorCode, ErrorKind};
 ///

@@ -61,6 +61,7 @@ mod code;
 mod kind;
 #[cfg(feature = "serde")]
 mod serde_impls;
+pub mod server_truth;
 mod text;
 
 #[cfg(feature = "serde")]

@@ -11,7 +11,7 @@
 const path = require('path');
 const http = require('http');
 const express = require('express');
-const { ParseServer } = require('parse-server');
+const { ParseServer, ParseGraphQLServer } = require('parse-server');
 const FileSystemAdapter = require('@parse/fs-files-adapter');
 
 function env(name) {
@@ -28,6 +28,8 @@ process.chdir(env('PARSE_E2E_WORK_DIR'));
 const HOST = '127.0.0.1';
 const port = Number(env('PARSE_E2E_PORT'));
 const mountPath = '/parse';
+// Parse Server's GraphQL API, mounted by this app (not under the Parse mount).
+const graphQLPath = '/graphql';
 const serverURL = `http://${HOST}:${port}${mountPath}`;
 
 // An email adapter that sends nothing: it only lets the user routes that need
@@ -109,6 +111,16 @@ const config = {
       { className: 'LiveScore', fields: { score: { type: 'Number' } }, classLevelPermissions: publicAccess },
       // Master key only: a LiveQuery subscription to it is refused (119).
       { className: 'Locked', fields: { secret: { type: 'String' } }, classLevelPermissions: masterOnly },
+      // For GraphQL: a pointer and a relation field, each given `{}` in a mutation (106).
+      {
+        className: 'Team',
+        fields: {
+          name: { type: 'String' },
+          captain: { type: 'Pointer', targetClass: 'GameScore' },
+          members: { type: 'Relation', targetClass: 'GameScore' },
+        },
+        classLevelPermissions: publicAccess,
+      },
     ],
     strict: false,
     lockSchemas: false,
@@ -124,6 +136,8 @@ async function main() {
   await parseServer.start();
   const app = express();
   app.use(mountPath, parseServer.app);
+  // GraphQL is not part of parseServer.app: an app that wants it mounts it itself.
+  new ParseGraphQLServer(parseServer, { graphQLPath }).applyGraphQL(app);
   const httpServer = http.createServer(app);
   await new Promise((resolve, reject) => {
     httpServer.once('error', reject);
@@ -132,7 +146,7 @@ async function main() {
   // LiveQuery on the same port; a client must present the REST API key or the master key.
   const liveQueryOptions = { keyPairs: { restAPIKey: config.restAPIKey, masterKey: config.masterKey } };
   await ParseServer.createLiveQueryServer(httpServer, liveQueryOptions, config);
-  console.log(`parse-server listening on ${serverURL}`);
+  console.log(`parse-server listening on ${serverURL}, GraphQL on http://${HOST}:${port}${graphQLPath}`);
 
   let closing = false;
   const shutdown = signal => {

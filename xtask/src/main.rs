@@ -16,6 +16,7 @@ mod ci;
 mod codegen;
 mod diff;
 mod e2e;
+mod server_truth;
 
 use std::process::ExitCode;
 
@@ -26,7 +27,10 @@ commands:
   bench-generator  how the build script's run time grows with the spec
   ci         the whole quality gate, step by step (what .ci/run and CI run)
   codegen    regenerate tests/snapshots/ from spec/; `--check` compares instead
-  e2e        end-to-end tests against a real Parse Server";
+  e2e        end-to-end tests against a real Parse Server; `--bless` rewrites the
+             server-truth table from the run
+  server-truth  render tests/snapshots/server-truth.tsv into README.md and
+             src/server_truth.md; `--check` compares instead";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,6 +44,7 @@ fn main() -> ExitCode {
         "ci" => ci::main(rest),
         "codegen" => codegen::main(rest),
         "e2e" => exit_with(e2e::run(rest)),
+        "server-truth" => server_truth::main(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             ExitCode::SUCCESS

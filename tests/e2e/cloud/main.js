@@ -55,6 +55,19 @@ Parse.Cloud.beforeSave('RejectedPlain', () => {
   throw new Error('beforeSave rejects with a plain error');
 });
 
+// Codes chosen by the Parse SDK that runs inside Cloud Code, not by the function's
+// author: destroyAll of an object that does not exist rejects with an AggregateError
+// (600, without a message), and destroying an unnamed file throws 161.
+Parse.Cloud.define('destroyMissing', async () => {
+  const missing = Parse.Object.extend('GameScore').createWithoutData('doesNotExist');
+  await Parse.Object.destroyAll([missing], { useMasterKey: true });
+  return 'destroyed';
+});
+Parse.Cloud.define('destroyUnnamedFile', async () => {
+  await new Parse.File('').destroy();
+  return 'destroyed';
+});
+
 // A background job that fails.
 Parse.Cloud.job('failingJob', () => {
   throw new Error('job failed');
