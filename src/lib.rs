@@ -71,6 +71,8 @@ pub use kind::{UnknownCategoryError, UnknownKindError};
 
 use kind::{bytes_eq, CategoryRow, KindRow};
 
+// Written by the build script. Its generator, `src/generator/`, is the build
+// script's code alone: this crate never declares it, so users link none of it.
 include!(concat!(env!("OUT_DIR"), "/error_codes.rs"));
 
 // The README's examples use the `serde` feature; `cargo xtask ci` tests with all features.
