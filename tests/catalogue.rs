@@ -1,7 +1,7 @@
 //! The generated API against the spec, row by row.
 //!
 //! The spec is read here with a deliberately simple line reader, independent of
-//! the generator in build.rs, so that a generator bug cannot hide itself.
+//! the generator in src/generator/, so that a generator bug cannot hide itself.
 
 use std::collections::BTreeMap;
 use std::str::FromStr;

@@ -220,7 +220,7 @@ impl Drift {
             Err(reason) => format!("API changes: unknown ({reason})\n"),
             Ok(changes) => match api_diff::overall(changes) {
                 None => "API changes: none; the catalogue is the same, only the generated code \
-                         differs (build.rs emits or formats it differently, or the snapshot was \
+                         differs (src/generator/ emits or formats it differently, or the snapshot was \
                          edited by hand)\n"
                     .to_owned(),
                 Some(class) => {
