@@ -116,12 +116,14 @@ pub fn model(spec: CheckedSpec) -> Catalogue {
 
 /// Groups the kinds by code and points each kind at its group.
 fn code_groups(kinds: &mut [KindModel]) -> Vec<CodeGroup> {
-    let mut by_code: Vec<usize> = (0..kinds.len()).collect();
-    // Stable: kinds sharing a code stay in spec order.
-    by_code.sort_by_key(|&index| kinds[index].code);
+    // Sorting (code, index) pairs keeps kinds that share a code in spec order.
+    let mut by_code: Vec<(i32, usize)> = Vec::with_capacity(kinds.len());
+    for (index, kind) in kinds.iter().enumerate() {
+        by_code.push((kind.code, index));
+    }
+    by_code.sort_unstable();
     let mut groups: Vec<CodeGroup> = Vec::new();
-    for index in by_code {
-        let code = kinds[index].code;
+    for (code, index) in by_code {
         match groups.last_mut() {
             Some(group) if group.code == code => group.kinds.push(index),
             _ => groups.push(CodeGroup {
@@ -135,15 +137,25 @@ fn code_groups(kinds: &mut [KindModel]) -> Vec<CodeGroup> {
 }
 
 fn name_lookup(kinds: &[KindModel]) -> Vec<NamesOfLength> {
-    let mut by_length: Vec<usize> = (0..kinds.len()).collect();
-    by_length.sort_by_key(|&index| kinds[index].name.len());
-    by_length
-        .chunk_by(|&a, &b| kinds[a].name.len() == kinds[b].name.len())
-        .map(|same_length| NamesOfLength {
-            length: kinds[same_length[0]].name.len(),
-            tree: name_tree(kinds, same_length),
-        })
-        .collect()
+    // Names are short: one bucket per length, each in spec order.
+    let mut by_length: Vec<Vec<usize>> = Vec::new();
+    for (index, kind) in kinds.iter().enumerate() {
+        let length = kind.name.len();
+        if by_length.len() <= length {
+            by_length.resize(length + 1, Vec::new());
+        }
+        by_length[length].push(index);
+    }
+    let mut lookup = Vec::new();
+    for (length, indices) in by_length.iter().enumerate() {
+        if !indices.is_empty() {
+            lookup.push(NamesOfLength {
+                length,
+                tree: name_tree(kinds, indices),
+            });
+        }
+    }
+    lookup
 }
 
 /// The tree for distinct names of one length, given in spec order.
@@ -173,13 +185,17 @@ fn name_tree(kinds: &[KindModel], indices: &[usize]) -> NameTree {
         // Only equal names agree at every position, and `check` rejects them.
         return NameTree::Candidate(indices[0]);
     }
-    let mut by_byte = indices.to_vec();
-    // Stable: each branch keeps its names in spec order.
-    by_byte.sort_by_key(|&index| byte_at(index, position));
-    let branches = by_byte
-        .chunk_by(|&a, &b| byte_at(a, position) == byte_at(b, position))
-        .map(|same_byte| (byte_at(same_byte[0], position), name_tree(kinds, same_byte)))
-        .collect();
+    // One bucket per byte value, each in spec order; branches ascend by byte.
+    let mut by_byte: Vec<Vec<usize>> = vec![Vec::new(); 256];
+    for &index in indices {
+        by_byte[usize::from(byte_at(index, position))].push(index);
+    }
+    let mut branches = Vec::with_capacity(most_distinct);
+    for (byte, same_byte) in (0..=u8::MAX).zip(&by_byte) {
+        if !same_byte.is_empty() {
+            branches.push((byte, name_tree(kinds, same_byte)));
+        }
+    }
     NameTree::Byte { position, branches }
 }
 
