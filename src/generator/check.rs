@@ -13,6 +13,11 @@ use super::read::{RawBlock, RawHeading, RawSpec};
 use heading::{check_heading, has_closing_hashes, heading_anchor};
 use table::check_table;
 
+/// Where each anchor, category variant, kind name and constant was first
+/// used, and the spec text it came from. One map type for all four, so that
+/// every user's build script compiles one set of hash-map code.
+pub(super) type FirstUses = HashMap<String, (Location, String)>;
+
 /// The header every catalogue table must have.
 pub const HEADER: [&str; 3] = ["Name", "Code", "Description"];
 
@@ -45,10 +50,10 @@ pub fn check(spec: &RawSpec) -> Result<CheckedSpec, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let mut sections: Vec<CheckedSection> = Vec::new();
     // First location of every anchor, name, constant and category variant.
-    let mut anchors: HashMap<String, Location> = HashMap::new();
-    let mut variants: HashMap<String, (Location, String)> = HashMap::new();
-    let mut names: HashMap<String, Location> = HashMap::new();
-    let mut constants: HashMap<String, (Location, String)> = HashMap::new();
+    let mut anchors = FirstUses::new();
+    let mut variants = FirstUses::new();
+    let mut names = FirstUses::new();
+    let mut constants = FirstUses::new();
 
     // Anchored sections without a table, reported once every file is read.
     let mut tables_per_section: Vec<usize> = Vec::new();

@@ -1,7 +1,6 @@
 //! The rules for a `##` section heading and its `{#anchor}`.
 
-use std::collections::HashMap;
-
+use super::FirstUses;
 use crate::generator::diagnostics::{Diagnostic, Location};
 use crate::generator::inline::{code_span, Inline};
 use crate::generator::naming::category_variant;
@@ -39,8 +38,8 @@ fn anchor_location(heading: &RawHeading) -> Location {
 /// Checks a `##` heading and returns its anchor when it is usable as a section.
 pub(super) fn check_heading(
     heading: &RawHeading,
-    anchors: &mut HashMap<String, Location>,
-    variants: &mut HashMap<String, (Location, String)>,
+    anchors: &mut FirstUses,
+    variants: &mut FirstUses,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     if let Some(column) = closing_hashes_column(&heading.source) {
@@ -146,7 +145,7 @@ pub(super) fn check_heading(
         );
         return None;
     }
-    if let Some(first) = anchors.get(anchor) {
+    if let Some((first, _)) = anchors.get(anchor) {
         diagnostics.push(
             Diagnostic::at(&location, format!("duplicate anchor `#{anchor}`"))
                 .note(first, "first used here")
@@ -154,7 +153,7 @@ pub(super) fn check_heading(
         );
         return None;
     }
-    anchors.insert(anchor.to_owned(), location.clone());
+    anchors.insert(anchor.to_owned(), (location.clone(), anchor.to_owned()));
     let variant = category_variant(anchor);
     if variant == "Self" {
         diagnostics.push(

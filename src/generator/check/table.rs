@@ -1,18 +1,16 @@
 //! The rules for a catalogue table: its header, and each row's name, code and
 //! description.
 
-use std::collections::HashMap;
-
-use super::{CheckedRow, HEADER};
-use crate::generator::diagnostics::{Diagnostic, Location};
+use super::{CheckedRow, FirstUses, HEADER};
+use crate::generator::diagnostics::Diagnostic;
 use crate::generator::inline::{code_span, doc_markdown, plain_text, Inline};
 use crate::generator::naming::{constant_name, KEYWORDS};
 use crate::generator::read::{RawCell, RawTable};
 
 pub(super) fn check_table(
     table: &RawTable,
-    names: &mut HashMap<String, Location>,
-    constants: &mut HashMap<String, (Location, String)>,
+    names: &mut FirstUses,
+    constants: &mut FirstUses,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<CheckedRow> {
     let header: Vec<String> = table
@@ -126,7 +124,7 @@ pub(super) fn check_table(
         let Some(name) = name else {
             continue;
         };
-        if let Some(first) = names.get(&name) {
+        if let Some((first, _)) = names.get(&name) {
             diagnostics.push(
                 Diagnostic::at(&name_cell.location, format!("duplicate name `{name}`"))
                     .note(first, "first defined here")
@@ -134,7 +132,7 @@ pub(super) fn check_table(
             );
             continue;
         }
-        names.insert(name.clone(), name_cell.location.clone());
+        names.insert(name.clone(), (name_cell.location.clone(), name.clone()));
         let constant = constant_name(&name);
         if let Some((first, other)) = constants.get(&constant) {
             diagnostics.push(

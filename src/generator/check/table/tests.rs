@@ -2,6 +2,7 @@
 //! and help of what is not.
 
 use super::*;
+use crate::generator::diagnostics::Location;
 
 fn cell(inlines: Vec<Inline>) -> RawCell {
     RawCell {
