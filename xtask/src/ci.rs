@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use crate::codegen;
+use crate::{codegen, no_std};
 
 /// Files the published tarball must contain for the crate to build from it.
 const REQUIRED_IN_PACKAGE: &[&str] = &[
@@ -27,6 +27,8 @@ enum Action {
     CodegenCheck,
     /// `cargo package`, after checking that the file list ships the generator's inputs.
     Package,
+    /// `cargo xtask no-std`, in-process: the `#![no_std]` staticlib probe.
+    NoStd,
 }
 
 struct Step {
@@ -35,7 +37,7 @@ struct Step {
 }
 
 fn steps() -> Vec<Step> {
-    use Action::{Cargo, CodegenCheck, Package};
+    use Action::{Cargo, CodegenCheck, NoStd, Package};
     vec![
         Step {
             name: "cargo fmt --all -- --check",
@@ -112,6 +114,12 @@ fn steps() -> Vec<Step> {
                 ],
                 &[],
             ),
+        },
+        // Compiling without `std` is not linking without it: a real no_std
+        // artifact, whose symbols are checked.
+        Step {
+            name: "cargo xtask no-std (no_std staticlib, without and with serde; nm -C finds no std symbol)",
+            action: NoStd,
         },
         Step {
             name: "cargo xtask codegen --check",
@@ -207,6 +215,7 @@ fn run(root: &Path, action: &Action) -> Result<(), String> {
             }
         }
         Action::Package => package(root),
+        Action::NoStd => no_std::check(root),
     }
 }
 
@@ -373,6 +382,8 @@ mod tests {
             position("cargo test --workspace --locked"),
             position("cargo test --workspace --locked --all-features"),
             position("cargo test --locked --no-default-features"),
+            position("cargo check --locked --no-default-features"),
+            position("cargo xtask no-std"),
             position("cargo xtask codegen --check"),
             position("RUSTDOCFLAGS"),
             position("cargo package"),

@@ -16,6 +16,7 @@ mod ci;
 mod codegen;
 mod diff;
 mod e2e;
+mod no_std;
 mod server_truth;
 
 use std::process::ExitCode;
@@ -29,6 +30,7 @@ commands:
   codegen    regenerate tests/snapshots/ from spec/; `--check` compares instead
   e2e        end-to-end tests against a real Parse Server; `--bless` rewrites the
              server-truth table from the run
+  no-std     build a #![no_std] staticlib of the crate, without and with serde; nm finds no std
   server-truth  render tests/snapshots/server-truth.tsv into README.md and
              src/server_truth.md; `--check` compares instead";
 
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         "ci" => ci::main(rest),
         "codegen" => codegen::main(rest),
         "e2e" => exit_with(e2e::run(rest)),
+        "no-std" => no_std::main(rest),
         "server-truth" => server_truth::main(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
