@@ -27,9 +27,13 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Output, Stdio};
+use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::bench::{
+    build_dir_file, build_script_binary, cargo, children_cpu_time, expect_success, machine, median,
+    median_f64, verdict, PACKAGE,
+};
 use crate::generator;
 
 const USAGE: &str = "\
@@ -43,7 +47,6 @@ const OWN_SHARE_TARGET: f64 = 1.15;
 /// Issue 7: one run of the build script with the dev profile.
 const BUILD_SCRIPT_TARGET: Duration = Duration::from_millis(100);
 
-const PACKAGE: &str = "parse-error-codes";
 const LIB_TARGET: &str = "parse_error_codes";
 const BASELINE_PACKAGE: &str = "build-dependencies-alone";
 
@@ -333,16 +336,6 @@ fn build_sections(manifest: &str) -> (String, Vec<String>) {
 // Clean builds
 // ----------------------------------------------------------------------
 
-pub(crate) fn cargo() -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    // A compiler cache would turn a clean build into a cache hit.
-    command
-        .env_remove("RUSTC_WRAPPER")
-        .env_remove("CARGO_BUILD_RUSTC_WRAPPER")
-        .stdin(Stdio::null());
-    command
-}
-
 fn clean_build(manifest_dir: &Path, target: &Path) -> Result<Cost, String> {
     let _ = fs::remove_dir_all(target);
     let before = children_cpu_time();
@@ -430,36 +423,6 @@ fn build_only(manifest_dir: &Path, target: &Path, package: &str) -> Result<Durat
     Ok(cpu)
 }
 
-/// User + system time of every waited-for descendant so far: cargo waits for
-/// rustc and the build scripts, so a difference around one `cargo build`
-/// covers the whole process tree.
-pub(crate) fn children_cpu_time() -> Duration {
-    // SAFETY: `getrusage` only writes the struct it is given, which is zeroed
-    // plain data of the right type.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        if libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) != 0 {
-            return Duration::ZERO;
-        }
-        usage
-    };
-    let time = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
-    };
-    time(usage.ru_utime) + time(usage.ru_stime)
-}
-
-pub(crate) fn expect_success(what: &str, output: &Output) -> Result<(), String> {
-    if output.status.success() {
-        return Ok(());
-    }
-    Err(format!(
-        "{what} failed ({}):\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    ))
-}
-
 // ----------------------------------------------------------------------
 // The build script
 // ----------------------------------------------------------------------
@@ -523,29 +486,6 @@ fn time_stages_once(work: &Path, crate_root: &Path, run: usize) -> Result<Vec<Du
                 .ok_or_else(|| format!("no time for stage `{stage}` in:\n{stdout}"))
         })
         .collect()
-}
-
-/// The compiled build script of the clean build.
-pub(crate) fn build_script_binary(target: &Path) -> Result<PathBuf, String> {
-    build_dir_file(target, "build-script-build")
-}
-
-/// `target/debug/build/parse-error-codes-*/<name>`: cargo keeps the compiled
-/// build script in one such directory and its captured output in another.
-fn build_dir_file(target: &Path, name: &str) -> Result<PathBuf, String> {
-    let build = target.join("debug").join("build");
-    fs::read_dir(&build)
-        .map_err(|error| format!("cannot list {}: {error}", build.display()))?
-        .filter_map(Result::ok)
-        .filter(|entry| {
-            entry
-                .file_name()
-                .to_string_lossy()
-                .starts_with(&format!("{PACKAGE}-"))
-        })
-        .map(|entry| entry.path().join(name))
-        .find(|path| path.is_file())
-        .ok_or_else(|| format!("no {name} under {}", build.display()))
 }
 
 /// Wall time of one whole run of the real build script, into an empty `OUT_DIR`.
@@ -633,26 +573,6 @@ fn modified(path: &Path) -> Result<SystemTime, String> {
 // Report
 // ----------------------------------------------------------------------
 
-pub(crate) fn median(samples: &[Duration]) -> Duration {
-    let mut sorted = samples.to_vec();
-    sorted.sort_unstable();
-    match sorted.len() {
-        0 => Duration::ZERO,
-        n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
-    }
-}
-
-pub(crate) fn median_f64(samples: &[f64]) -> f64 {
-    let mut sorted = samples.to_vec();
-    sorted.sort_unstable_by(f64::total_cmp);
-    match sorted.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
-    }
-}
-
 fn seconds(samples: &[Duration]) -> String {
     samples
         .iter()
@@ -663,14 +583,6 @@ fn seconds(samples: &[Duration]) -> String {
 
 fn millis(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-pub(crate) fn verdict(met: bool) -> &'static str {
-    if met {
-        "ok"
-    } else {
-        "MISSED"
-    }
 }
 
 fn render(
@@ -817,26 +729,6 @@ fn render(
     }
 }
 
-/// Cores, CPU model and compiler, for the figures to be comparable.
-pub(crate) fn machine() -> String {
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let cpu = fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find_map(|line| line.strip_prefix("model name")?.split_once(':'))
-                .map(|(_, model)| model.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let rustc = Command::new("rustc")
-        .arg("-V")
-        .output()
-        .ok()
-        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
-        .unwrap_or_else(|| "unknown rustc".into());
-    format!("machine: {cores} cores, {cpu}, {rustc}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -901,19 +793,5 @@ debug = 0
                 "kept {dropped:?} in:\n{sections}"
             );
         }
-    }
-
-    #[test]
-    fn medians_of_odd_and_even_counts() {
-        let ms = |values: &[u64]| {
-            values
-                .iter()
-                .map(|&v| Duration::from_millis(v))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(median(&ms(&[30, 10, 20])), Duration::from_millis(20));
-        assert_eq!(median(&ms(&[40, 10, 30, 20])), Duration::from_millis(25));
-        assert_eq!(median_f64(&[1.2, 0.9, 1.1]), 1.1);
-        assert_eq!(median_f64(&[1.0, 2.0]), 1.5);
     }
 }

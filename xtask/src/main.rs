@@ -9,6 +9,7 @@
 mod generator;
 
 mod api_diff;
+mod bench;
 mod bench_build;
 mod bench_generator;
 mod catalogue;
