@@ -1495,7 +1495,7 @@ fn render_attribution(attributions: &[Attribution], groups: &UnitGroups) -> (Str
             format!("   target <= {OWN_UNITS_TARGET} s: {}", verdict(own_met)),
         ),
         (
-            format!("else: {shared} units both builds have (incl. the dependent)"),
+            format!("else: {shared} units in both builds (incl. the dependent)"),
             sums(&|a| a.sum(Group::Elsewhere)),
             String::new(),
         ),
