@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::bench_build::{
+use crate::bench::{
     build_script_binary, cargo, children_cpu_time, expect_success, machine, median, verdict,
 };
 

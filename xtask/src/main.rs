@@ -9,6 +9,7 @@
 mod generator;
 
 mod api_diff;
+mod bench;
 mod bench_build;
 mod bench_generator;
 mod catalogue;
@@ -24,7 +25,8 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask <command> [args]
 commands:
-  bench-build  build cost: clean-build CPU share, build-script stages, rebuilds
+  bench-build  build cost in a dependent: added CPU and wall, per-unit attribution,
+             build-script stages, rebuilds
   bench-generator  how the build script's run time grows with the spec
   ci         the whole quality gate, step by step (what .ci/run and CI run)
   codegen    regenerate tests/snapshots/ from spec/; `--check` compares instead

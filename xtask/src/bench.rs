@@ -1,0 +1,142 @@
+//! Helpers shared by the benchmarks `cargo xtask bench-build` and
+//! `cargo xtask bench-generator`: running cargo without a compiler cache,
+//! CPU time of child processes, medians, verdicts and the machine line.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+/// The crate the benchmarks measure.
+pub(crate) const PACKAGE: &str = "parse-error-codes";
+
+pub(crate) fn cargo() -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    // A compiler cache would turn a clean build into a cache hit.
+    command
+        .env_remove("RUSTC_WRAPPER")
+        .env_remove("CARGO_BUILD_RUSTC_WRAPPER")
+        .stdin(Stdio::null());
+    command
+}
+
+/// User + system time of every waited-for descendant so far: cargo waits for
+/// rustc and the build scripts, so a difference around one `cargo build`
+/// covers the whole process tree.
+pub(crate) fn children_cpu_time() -> Duration {
+    // SAFETY: `getrusage` only writes the struct it is given, which is zeroed
+    // plain data of the right type.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) != 0 {
+            return Duration::ZERO;
+        }
+        usage
+    };
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
+pub(crate) fn expect_success(what: &str, output: &Output) -> Result<(), String> {
+    if output.status.success() {
+        return Ok(());
+    }
+    Err(format!(
+        "{what} failed ({}):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    ))
+}
+
+/// The compiled build script of a finished build into `target`.
+pub(crate) fn build_script_binary(target: &Path) -> Result<PathBuf, String> {
+    build_dir_file(target, "build-script-build")
+}
+
+/// `target/debug/build/parse-error-codes-*/<name>`: cargo keeps the compiled
+/// build script in one such directory and its captured output in another.
+pub(crate) fn build_dir_file(target: &Path, name: &str) -> Result<PathBuf, String> {
+    let build = target.join("debug").join("build");
+    fs::read_dir(&build)
+        .map_err(|error| format!("cannot list {}: {error}", build.display()))?
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(&format!("{PACKAGE}-"))
+        })
+        .map(|entry| entry.path().join(name))
+        .find(|path| path.is_file())
+        .ok_or_else(|| format!("no {name} under {}", build.display()))
+}
+
+pub(crate) fn median(samples: &[Duration]) -> Duration {
+    let mut sorted = samples.to_vec();
+    sorted.sort_unstable();
+    match sorted.len() {
+        0 => Duration::ZERO,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
+    }
+}
+
+pub(crate) fn median_f64(samples: &[f64]) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_unstable_by(f64::total_cmp);
+    match sorted.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
+pub(crate) fn verdict(met: bool) -> &'static str {
+    if met {
+        "ok"
+    } else {
+        "MISSED"
+    }
+}
+
+/// Cores, CPU model and compiler, for the figures to be comparable.
+pub(crate) fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|line| line.strip_prefix("model name")?.split_once(':'))
+                .map(|(_, model)| model.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let rustc = Command::new("rustc")
+        .arg("-V")
+        .output()
+        .ok()
+        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        .unwrap_or_else(|| "unknown rustc".into());
+    format!("machine: {cores} cores, {cpu}, {rustc}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_of_odd_and_even_counts() {
+        let ms = |values: &[u64]| {
+            values
+                .iter()
+                .map(|&v| Duration::from_millis(v))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(median(&ms(&[30, 10, 20])), Duration::from_millis(20));
+        assert_eq!(median(&ms(&[40, 10, 30, 20])), Duration::from_millis(25));
+        assert_eq!(median_f64(&[1.2, 0.9, 1.1]), 1.1);
+        assert_eq!(median_f64(&[1.0, 2.0]), 1.5);
+        assert_eq!(median_f64(&[-0.3, 0.1, -0.1]), -0.1);
+    }
+}
