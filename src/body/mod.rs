@@ -8,6 +8,7 @@
 //!   is whatever the failing sub-request produced: `{"code":N,"error":"..."}`, a database
 //!   error with a SQLSTATE string as its code, or `{}`.
 //! - LiveQuery: `{"op":"error","error":"...","code":N,"reconnect":true,"requestId":1}`.
+//! - GraphQL: `{"errors":[{"message":"...","locations":[...],"path":[...],"extensions":{"code":N}}],"data":...}`.
 //!
 //! Every type keeps what it does not interpret as [`ExactJson`] and writes the
 //! members of an object back in the order received, so that a body re-encodes to
@@ -15,6 +16,7 @@
 
 mod batch;
 mod exact;
+mod graphql;
 mod live_query;
 mod parse_error;
 
@@ -32,6 +34,7 @@ use crate::ErrorCode;
 
 pub use batch::{BatchItem, BatchResponse};
 pub use exact::ExactJson;
+pub use graphql::{GraphQlError, GraphQlLocation, GraphQlPathSegment, GraphQlResponse};
 pub use live_query::LiveQueryError;
 pub use parse_error::ParseError;
 
@@ -46,6 +49,9 @@ enum Key {
     Reconnect,
     RequestId,
     Success,
+    Errors,
+    Data,
+    Extensions,
     Other(String),
 }
 
@@ -59,6 +65,9 @@ impl Key {
             "reconnect" => Key::Reconnect,
             "requestId" => Key::RequestId,
             "success" => Key::Success,
+            "errors" => Key::Errors,
+            "data" => Key::Data,
+            "extensions" => Key::Extensions,
             other => Key::Other(other.into()),
         }
     }
@@ -79,6 +88,9 @@ impl Key {
             Key::Reconnect => "reconnect".into(),
             Key::RequestId => "requestId".into(),
             Key::Success => "success".into(),
+            Key::Errors => "errors".into(),
+            Key::Data => "data".into(),
+            Key::Extensions => "extensions".into(),
             Key::Other(name) => name,
         }
     }
