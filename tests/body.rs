@@ -845,6 +845,116 @@ fn errors_from_other_serde_formats_come_from_values() {
     let error: ParseError = serde_json::from_value(value.clone()).unwrap();
     assert_eq!(error.code(), Some(ErrorCode::OBJECT_NOT_FOUND));
     assert_eq!(serde_json::to_value(&error).unwrap(), value);
+
+    // From a `Value`, a body is as exact as that value: its floats are written
+    // back as serde_json writes them, whatever text they were parsed from.
+    let value = json!({"code": "23505", "error": 1.41e25, "n": 0.1});
+    let error: ParseError = serde_json::from_value(value.clone()).unwrap();
+    assert_eq!(
+        error.unparsed_code().map(ExactJson::value),
+        Some(&json!("23505"))
+    );
+    assert_eq!(error.message_value(), Some(&json!(1.41e25)));
+    assert_eq!(
+        serde_json::to_string(&error).unwrap(),
+        format!(r#"{{"code":"23505","error":{},"n":0.1}}"#, json!(1.41e25))
+    );
+}
+
+#[test]
+fn bodies_work_inside_derived_types() {
+    // serde buffers untagged enums and flattened fields, and hands the body
+    // over member by member rather than as text.
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(untagged)]
+    enum Answer {
+        Created {
+            #[serde(rename = "objectId")]
+            object_id: String,
+        },
+        Failed(ParseError),
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Logged {
+        status: u16,
+        #[serde(flatten)]
+        body: ParseError,
+    }
+
+    let answer: Answer =
+        decode(br#"{"code":"22P02","error":"invalid input syntax","hint":null}"#).unwrap();
+    let Answer::Failed(error) = answer else {
+        panic!("decoded as {answer:?}")
+    };
+    assert_eq!(error.code(), None);
+    assert_eq!(
+        error.unparsed_code().map(ExactJson::value),
+        Some(&json!("22P02"))
+    );
+    assert_eq!(error.message(), "invalid input syntax");
+    assert_eq!(
+        error.extra_field("hint").map(ExactJson::value),
+        Some(&Value::Null)
+    );
+    assert!(matches!(
+        decode::<Answer>(br#"{"objectId":"a1"}"#),
+        Ok(Answer::Created { object_id }) if object_id == "a1"
+    ));
+
+    let logged: Logged =
+        decode(br#"{"status":404,"code":101,"error":"Object not found.","x":[1]}"#).unwrap();
+    assert_eq!(logged.status, 404);
+    assert_eq!(logged.body.code(), Some(ErrorCode::OBJECT_NOT_FOUND));
+    assert_eq!(
+        serde_json::to_string(&logged.body).unwrap(),
+        r#"{"code":101,"error":"Object not found.","x":[1]}"#
+    );
+}
+
+#[test]
+fn exact_json_keeps_text_and_value() {
+    let kept: ExactJson = " [141e23, \"caf\\u00e9\", {\"b\":1,\"a\":-0}] "
+        .parse()
+        .unwrap();
+    assert_eq!(kept.to_string(), r#"[141e23,"caf\u00e9",{"b":1,"a":-0}]"#);
+    assert_eq!(
+        kept.as_raw().get(),
+        r#"[141e23,"caf\u00e9",{"b":1,"a":-0}]"#
+    );
+    assert_eq!(
+        format!("{kept:?}"),
+        r#"ExactJson([141e23,"caf\u00e9",{"b":1,"a":-0}])"#
+    );
+    // The view: correctly rounded (serde_json's default parsing is not), the
+    // escape decoded, -0 the float -0.0 as serde_json reads it.
+    assert_eq!(kept, json!([1.41e25, "café", {"a": -0.0, "b": 1}]));
+    assert_eq!(kept.get(0).and_then(Value::as_f64), Some(1.41e25));
+    assert_eq!(kept.clone().into_value(), Value::from(kept.clone()));
+    // Equal as JSON values, whatever the spelling.
+    let same: ExactJson = r#"[14.1e24,"café",{"a":-0.0,"b":1}]"#.parse().unwrap();
+    assert_eq!(kept, same);
+    assert_ne!(kept.to_string(), same.to_string());
+    // From a `Value`: serde_json's text for it.
+    let from_value = ExactJson::from(json!({"b": [1.5], "a": null}));
+    assert_eq!(from_value.to_string(), r#"{"a":null,"b":[1.5]}"#);
+    assert_eq!(json!({"a": null, "b": [1.5]}), from_value);
+
+    for (text, expected) in [
+        ("", "EOF while parsing a value at line 1 column 0"),
+        ("[1,]", "expected value at line 1 column 4"),
+        ("1 2", "trailing characters at line 1 column 3"),
+        ("1e400", "JSON number 1e400 is out of the range of f64"),
+        (r#""\ud800""#, "unexpected end of hex escape"),
+    ] {
+        match text.parse::<ExactJson>() {
+            Ok(kept) => panic!("{text:?} parses to {kept:?}"),
+            Err(error) => assert!(error.to_string().contains(expected), "{text:?}: {error}"),
+        }
+    }
+    let deep = "[".repeat(129) + &"]".repeat(129);
+    let error = deep.parse::<ExactJson>().unwrap_err().to_string();
+    assert!(error.contains("nested deeper than 128"), "{error}");
 }
 
 /// The expected code, `reconnect` and `requestId`.
