@@ -15,7 +15,8 @@ use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Seq
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
-use super::exact::{canonical_integer, Captured, ObjectText};
+use super::exact::Captured;
+use super::json_text::{canonical_integer, ObjectText};
 use super::parse_error::MessageKey;
 use super::{
     fmt_error, found_members, same_members, write_in_received_order, Code, ExactJson, Key, Members,

@@ -7,7 +7,8 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Number, Value};
 
-use super::exact::{canonical_integer, Captured};
+use super::exact::Captured;
+use super::json_text::canonical_integer;
 use super::parse_error::{BodyFields, Rule};
 use super::{write_in_received_order, ExactJson, Key, ParseError, Slot};
 use crate::{ErrorCode, ErrorKind};

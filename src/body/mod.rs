@@ -17,6 +17,7 @@
 mod batch;
 mod exact;
 mod graphql;
+mod json_text;
 mod live_query;
 mod parse_error;
 
@@ -38,7 +39,8 @@ pub use graphql::{GraphQlError, GraphQlLocation, GraphQlPathSegment, GraphQlResp
 pub use live_query::LiveQueryError;
 pub use parse_error::ParseError;
 
-use exact::{canonical_integer, Captured};
+use exact::Captured;
+use json_text::canonical_integer;
 
 /// A member name, read without allocating unless it has to be kept.
 enum Key {

@@ -11,7 +11,8 @@ use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Vis
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
-use super::exact::{invalid_type, Captured, FirstKey, ObjectText, RawText, RAW_VALUE_TOKEN};
+use super::exact::{Captured, FirstKey, RawText, RAW_VALUE_TOKEN};
+use super::json_text::{invalid_type, ObjectText};
 use super::{
     fmt_error, found_members, same_members, write_in_received_order, Code, ExactJson, Key, Members,
     Message, Slot,
