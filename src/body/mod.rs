@@ -216,11 +216,10 @@ impl Members {
     }
 }
 
-/// The message of an error found while reading a captured object's text again
-/// (a `/batch` item's `error`, a GraphQL `extensions`): its position would be
-/// relative to that object, not to the body, and serde_json adds the position in
-/// the body to the error it is wrapped in.
-pub(super) fn without_position(error: &serde_json::Error) -> String {
+/// The message of an error serde_json reports about a piece of text the crate
+/// hands it (a string token with escapes): its position is within that piece,
+/// not within the body, so it is left out.
+fn without_position(error: &serde_json::Error) -> String {
     let text = error.to_string();
     if error.line() == 0 {
         return text;
