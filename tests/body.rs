@@ -71,6 +71,18 @@ const BODY_CASES: &[(&str, &[u8], Expect)] = &[
         },
     ),
     (
+        "an empty message and no code",
+        br#"{"error":""}"#,
+        Body {
+            code: None,
+            unparsed: None,
+            message: "",
+            extra: &[],
+            display: "error with an empty message and no code",
+            reencoded: SAME,
+        },
+    ),
+    (
         "sanitized master-key error, no code",
         br#"{"error":"Permission denied"}"#,
         Body {

@@ -330,6 +330,7 @@ impl Serialize for Code {
         match self {
             Code::Known(code) => code.serialize(serializer),
             Code::Unparsed(code) => code.serialize(serializer),
+            // Never written: an absent code is not a member.
             Code::Absent => serializer.serialize_unit(),
         }
     }
@@ -401,25 +402,28 @@ impl Serialize for Message {
 
 /// The text between the quotes of a JSON string token without escapes, which
 /// serde_json writes back the same way. The token comes from serde_json, which
-/// has checked that it has no unescaped quote or control character; only the
-/// backslash is looked for (a fast `memchr`), as this is the hot path of every
-/// body.
+/// has checked that it has no unescaped quote or control character, so only the
+/// backslash is looked for (a fast `memchr`): this runs for many bodies. (Text
+/// from another deserializer that mimics serde_json's could put a raw quote or
+/// control character into the message; serde_json escapes it when writing.)
 fn plain_string(token: &str) -> Option<&str> {
     let inner = token.strip_prefix('"')?.strip_suffix('"')?;
     (!inner.contains('\\')).then_some(inner)
 }
 
 /// `101 UserInvalidLoginParams/ObjectNotFound: message`; a code that is not an
-/// `i32` as its JSON text (`"23505": message`); the code alone without a message,
-/// the message alone without a code.
+/// `i32` as its JSON text (`"23505": message`); the code alone without a message
+/// (or with an empty one), the message alone without a code, and words rather
+/// than nothing when there is neither.
 fn fmt_error(f: &mut fmt::Formatter<'_>, code: &Code, message: Option<&Message>) -> fmt::Result {
     let message = message.map(Message::text);
-    let message = message.as_deref().filter(|text| !text.is_empty());
+    let message = message.as_deref();
     match (code, message) {
-        (Code::Known(code), None) => write!(f, "{code}"),
+        (Code::Known(code), None | Some("")) => write!(f, "{code}"),
         (Code::Known(code), Some(message)) => write!(f, "{code}: {message}"),
-        (Code::Unparsed(code), None) => write!(f, "{code}"),
+        (Code::Unparsed(code), None | Some("")) => write!(f, "{code}"),
         (Code::Unparsed(code), Some(message)) => write!(f, "{code}: {message}"),
+        (Code::Absent, Some("")) => f.write_str("error with an empty message and no code"),
         (Code::Absent, Some(message)) => f.write_str(message),
         (Code::Absent, None) => f.write_str("error without code or message"),
     }
