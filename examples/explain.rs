@@ -262,12 +262,22 @@ fn explain_body(
             .collect();
         writeln!(out, "other fields: {}", names.join(", "))?;
     }
-    match error.code() {
-        Some(code) => {
+    match (error.code(), error.unparsed_code()) {
+        (Some(code), _) => {
             writeln!(out)?;
             explain_code(code, out, err)
         }
-        None => {
+        (None, Some(code)) => {
+            writeln!(out)?;
+            writeln!(
+                err,
+                "explain: code {code} is not a Parse error code (a 32-bit integer): the server \
+                 passes through what a failing sub-request or Cloud Code produced, such as a \
+                 PostgreSQL SQLSTATE"
+            )?;
+            Ok(NOT_DOCUMENTED)
+        }
+        (None, None) => {
             writeln!(
                 out,
                 "no code: Parse Server sends bodies without a code for bad application \

@@ -41,9 +41,13 @@
 //!   `Deserialize` for [`ErrorCode`] (a bare integer), [`ErrorKind`] (its
 //!   name) and [`Category`] (its anchor), and the types of the bodies a Parse
 //!   Server sends: `ParseError` (`{"code":101,"error":"..."}` and every other
-//!   REST shape), `LiveQueryError` and `BatchResponse`/`BatchItem`. Brings in
-//!   `serde` and `serde_json` (both without default features), because an
-//!   error body may carry arbitrary JSON that is kept as `serde_json::Value`.
+//!   REST shape), `LiveQueryError`, `BatchResponse`/`BatchItem`, and
+//!   `GraphQlResponse`/`GraphQlError` for the GraphQL API's error envelope.
+//!   Brings in `serde` and `serde_json` (both without default features),
+//!   because an error body may carry arbitrary JSON, which is kept exactly as
+//!   `ExactJson`. serde_json gets its `raw_value` feature, which only adds its
+//!   `RawValue` type: how serde_json reads and writes ordinary JSON elsewhere
+//!   in your program does not change.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -65,7 +69,10 @@ pub mod server_truth;
 mod text;
 
 #[cfg(feature = "serde")]
-pub use body::{BatchItem, BatchResponse, LiveQueryError, ParseError};
+pub use body::{
+    BatchItem, BatchResponse, ExactJson, GraphQlError, GraphQlLocation, GraphQlPathSegment,
+    GraphQlResponse, LiveQueryError, ParseError,
+};
 pub use code::{ErrorCode, InvalidCodeError};
 pub use kind::{UnknownCategoryError, UnknownKindError};
 

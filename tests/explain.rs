@@ -253,6 +253,17 @@ mod stdin {
         assert_eq!(outcome.status, 1);
         assert_eq!(outcome.stdout, "error: 9001: custom\n\n");
         assert_eq!(outcome.stderr, UNKNOWN_9001);
+
+        // A code that is not an i32 is kept, not rejected.
+        let outcome = run(&[], r#"{"code":"23505","error":"duplicate key"}"#);
+        assert_eq!(outcome.status, 1);
+        assert_eq!(outcome.stdout, "error: \"23505\": duplicate key\n\n");
+        assert_eq!(
+            outcome.stderr,
+            "explain: code \"23505\" is not a Parse error code (a 32-bit integer): the server \
+             passes through what a failing sub-request or Cloud Code produced, such as a \
+             PostgreSQL SQLSTATE\n"
+        );
     }
 
     #[test]
@@ -284,15 +295,15 @@ mod stdin {
         ),
         (
             r#"{"results":[]}"#,
-            "explain: stdin is not a Parse error body: not a Parse error body: it has neither `code` nor `error` (found `results`) at line 1 column 14\n",
+            "explain: stdin is not a Parse error body: not a Parse error body: it has neither `code` nor `error` (found `results`)\n",
         ),
         (
-            r#"{"code":4294967296,"error":"x"}"#,
-            "explain: stdin is not a Parse error body: Parse error code 4294967296 is outside the 32-bit range of error codes (-2147483648..=2147483647) at line 1 column 18\n",
+            r#"{"code":101,"code":102,"error":"x"}"#,
+            "explain: stdin is not a Parse error body: duplicate field `code`\n",
         ),
         (
-            r#"[{"error":"x"}]"#,
-            "explain: stdin is not a /batch response: /batch item 0: invalid type: string \"x\", expected a Parse error body (a JSON object with `code` and/or `error`) at line 1 column 13\n",
+            r#"[{"error":{},"success":{}}]"#,
+            "explain: stdin is not a /batch response: /batch item 0: a /batch item has both `success` and `error` at line 1 column 26\n",
         ),
     ];
 
