@@ -9,13 +9,14 @@
 //!   one observation per line: `code<TAB>origin<TAB>channel<TAB>HTTP status<TAB>route`
 //!   (see [`record`]). `cargo xtask e2e` compares them with the server-truth table
 //!   `tests/snapshots/server-truth.tsv`.
-//! - `PARSE_E2E_BODIES`, a directory where the tests keep the raw bodies that the
-//!   crate's types do not decode yet (see [`keep_body`]).
+//! - `PARSE_E2E_BODIES`, a directory where the tests keep the raw bodies of odd
+//!   shapes, as the server sent them (see [`keep_body`]).
 //!
-//! For every error response the tests decode the body with [`ParseError`], check the
-//! code, check that a documented code's `kinds()` contains the expected name (and that
-//! an undocumented code survives unchanged with no kinds), and check that encoding the
-//! decoded value gives the server's body back (compared as JSON values).
+//! For every error response the tests decode the body with the crate's type for it
+//! ([`ParseError`], [`BatchResponse`], [`LiveQueryError`], [`GraphQlResponse`]), check
+//! the code, check that a documented code's `kinds()` contains the expected name (and
+//! that an undocumented code survives unchanged with no kinds), and check that encoding
+//! the decoded value gives the server's body back byte for byte.
 //!
 //! The Cloud Code the server runs is `tests/e2e/cloud/main.js`.
 
@@ -25,8 +26,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use parse_error_codes::{
-    BatchItem, BatchResponse, ErrorCode, ErrorKind, LiveQueryError, ParseError,
+    BatchItem, BatchResponse, ErrorCode, ErrorKind, GraphQlPathSegment, GraphQlResponse,
+    LiveQueryError, ParseError,
 };
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------
@@ -332,8 +336,9 @@ fn route(method: &str, path: &str) -> String {
 
 /// Keeps a raw body in the directory named by `PARSE_E2E_BODIES`, if any, as
 /// `<name>.json` (the bytes as received), and lists it in `index.tsv` there
-/// (`name<TAB>HTTP status<TAB>request`). For bodies the crate's types do not decode
-/// yet, so that decoding them can be added and checked against what a real server sent.
+/// (`name<TAB>HTTP status<TAB>request`). For the odd shapes (batch items whose
+/// `error` is not a Parse error, GraphQL envelopes): what a real server sent, to
+/// reproduce a decoding problem without a server.
 fn keep_body(name: &str, response: &Response) {
     let Ok(dir) = std::env::var("PARSE_E2E_BODIES") else {
         return;
@@ -357,18 +362,31 @@ fn keep_body(name: &str, response: &Response) {
 // ---------------------------------------------------------------------------
 // Checks
 
-/// Decoding then encoding gives the server's body back (compared as JSON values).
-fn assert_round_trip(request: &str, error: &ParseError, body: &[u8]) {
-    let original: Value = serde_json::from_slice(body).expect("JSON body");
-    let encoded = serde_json::to_vec(error).expect("ParseError serializes");
-    let reencoded: Value = serde_json::from_slice(&encoded).expect("re-encoded body is JSON");
-    assert_eq!(
-        reencoded,
-        original,
-        "{request}: re-encoding changed the body:\n  server:    {}\n  re-encoded: {}",
+/// Encoding the decoded value gives the server's body back byte for byte. Parse
+/// Server writes bodies with `JSON.stringify` (no insignificant whitespace); only
+/// the newline Apollo puts after a GraphQL body is not part of the JSON.
+fn assert_round_trip<T: Serialize>(request: &str, decoded: &T, body: &[u8]) {
+    let encoded = serde_json::to_vec(decoded).expect("the decoded body serializes");
+    let body = body.strip_suffix(b"\n").unwrap_or(body);
+    assert!(
+        encoded == body,
+        "{request}: re-encoding changed the body:\n  server:     {}\n  re-encoded: {}",
         String::from_utf8_lossy(body),
         String::from_utf8_lossy(&encoded)
     );
+}
+
+/// Decodes a whole response body as `T`, and checks that it encodes back unchanged.
+fn decode_exact<T: DeserializeOwned + Serialize>(response: &Response) -> T {
+    let request = &response.request;
+    let decoded: T = serde_json::from_slice(&response.body).unwrap_or_else(|e| {
+        panic!(
+            "{request}: the body does not decode ({e}): {}",
+            response.text()
+        )
+    });
+    assert_round_trip(request, &decoded, &response.body);
+    decoded
 }
 
 /// The expected code: a documented one with the name its `kinds()` must contain, or
@@ -1467,9 +1485,7 @@ fn batch_with_mixed_results() {
     let errors: Vec<usize> = batch.errors().map(|(i, _)| i).collect();
     assert_eq!(errors, [1, 2, 3, 4]);
     // The whole response re-encodes to the server's body.
-    let reencoded: Value =
-        serde_json::from_slice(&serde_json::to_vec(&batch).expect("serializes")).expect("JSON");
-    assert_eq!(reencoded, response.json());
+    assert_round_trip(&response.request, &batch, &response.body);
     // Each error item also decodes alone as a ParseError from its `error` member.
     for (index, item) in response
         .json()
@@ -1592,9 +1608,24 @@ fn batch_items_with_odd_errors() {
     assert_eq!(error.get("code"), Some(&json!("22007")), "{failed}");
     assert!(error.get("error").is_some_and(Value::is_string), "{failed}");
     assert_eq!(error.len(), 2, "{failed}");
-    // TODO(issue 14 decode): `BatchResponse` decodes this body with both items kept: item 0
-    // a success with its objectId, item 1 an error whose `code()` is None and whose raw
-    // code is the string "22007"; re-encoding gives the body back byte for byte.
+    // The crate reads the whole batch, the success beside the database's error.
+    let batch: BatchResponse = decode_exact(&response);
+    let [created, failed] = batch.items() else {
+        panic!("two items: {batch:?}");
+    };
+    let id = batch_item(&response, 2, 0)["success"]["objectId"].clone();
+    assert_eq!(created.success().and_then(|s| s.get("objectId")), Some(&id));
+    let failed = failed.error().expect("item 1 is an error item");
+    assert_eq!(failed.code(), None, "a SQLSTATE is not a Parse code");
+    assert_eq!(
+        failed.unparsed_code().map(|code| code.to_string()),
+        Some("\"22007\"".to_owned())
+    );
+    assert_eq!(
+        &*failed.message(),
+        error["error"].as_str().expect("checked")
+    );
+    assert_eq!(failed.kinds(), []);
 
     // A sub-request that throws a plain string (an unknown `__op` makes the schema code
     // throw "unexpected op: ..."): the batch copies its missing `code` and `message`,
@@ -1628,9 +1659,42 @@ fn batch_items_with_odd_errors() {
         Some(200),
         &routes[2],
     );
-    // TODO(issue 14 decode): `BatchResponse` decodes this body with all three items: a
-    // success, an error item with no code and no message (`{"error":{}}`, re-encoded as
-    // such), and the 101 error; `errors()` yields items 1 and 2.
+    // The crate reads all three items; the empty error is kept as it came.
+    let batch: BatchResponse = decode_exact(&response);
+    assert_eq!(batch.items().len(), 3);
+    assert!(batch.items()[0].success().is_some());
+    let empty = batch.items()[1].error().expect("item 1 is an error item");
+    assert_eq!((empty.code(), empty.unparsed_code()), (None, None));
+    assert_eq!(empty.message(), "");
+    assert_eq!(batch.items()[2].error(), Some(&error));
+    let errors: Vec<usize> = batch.errors().map(|(index, _)| index).collect();
+    assert_eq!(errors, [1, 2]);
+}
+
+/// Decodes a GraphQL envelope with one error whose code is `code`, a resolver's
+/// failure on `field`: the message, path, locations and `data` are the body's.
+fn decode_graphql(response: &Response, code: ErrorCode, field: &str) -> GraphQlResponse {
+    let envelope: GraphQlResponse = decode_exact(response);
+    let body = response.json();
+    let [error] = envelope.errors() else {
+        panic!("one error: {envelope:?}");
+    };
+    assert_eq!(error.code(), Some(code));
+    assert_eq!(
+        &*error.message(),
+        body["errors"][0]["message"].as_str().unwrap()
+    );
+    assert_eq!(error.path(), Some(vec![GraphQlPathSegment::Field(field)]));
+    let locations = error.locations().expect("locations");
+    assert_eq!(
+        locations.len(),
+        body["errors"][0]["locations"].as_array().unwrap().len()
+    );
+    assert_eq!(
+        envelope.data().map(|data| data.to_string()),
+        Some(format!("{{\"{field}\":null}}"))
+    );
+    envelope
 }
 
 // ---------------------------------------------------------------------------
@@ -1703,9 +1767,9 @@ fn graphql_errors() {
     );
     check_graphql_parse_error(&relation, 106, "InvalidPointer", "createTeam");
     keep_body("graphql-106-relation", &relation);
-    // TODO(issue 14 decode): the GraphQL envelope type decodes both: one error whose code
-    // is `ErrorCode::INVALID_POINTER`, its message, `path == ["createTeam"]`, the
-    // locations kept, and `data` `{"createTeam":null}`; re-encoding gives the body back.
+    for response in [&pointer, &relation] {
+        decode_graphql(response, ErrorCode::INVALID_POINTER, "createTeam");
+    }
 
     // 101 from a resolver: logging in with a wrong password.
     let login = send_graphql(
@@ -1719,8 +1783,10 @@ fn graphql_errors() {
     );
     check_graphql_parse_error(&login, 101, "UserInvalidLoginParams", "logIn");
     keep_body("graphql-101-login", &login);
-    // TODO(issue 14 decode): the envelope's error converts to a `ParseError` with code
-    // `ErrorCode::OBJECT_NOT_FOUND` and the message.
+    let envelope = decode_graphql(&login, ErrorCode::OBJECT_NOT_FOUND, "logIn");
+    let error = envelope.errors()[0].to_parse_error();
+    assert_eq!(error.code(), Some(ErrorCode::OBJECT_NOT_FOUND));
+    assert_eq!(error.message(), envelope.errors()[0].message());
 
     // GraphQL's own validation: HTTP 400, a string code, and no `data` at all.
     let invalid = send_graphql(&As::Client, "query { noSuchField }", "query");
@@ -1728,8 +1794,16 @@ fn graphql_errors() {
     assert_eq!(body.get("data"), None, "{body}");
     assert_eq!(body["errors"][0].get("path"), None, "{body}");
     keep_body("graphql-validation-failed", &invalid);
-    // TODO(issue 14 decode): the envelope decodes with an error whose `code()` is None
-    // (the string "GRAPHQL_VALIDATION_FAILED" kept raw) and no `data`.
+    let envelope: GraphQlResponse = decode_exact(&invalid);
+    let [error] = envelope.errors() else {
+        panic!("one error: {envelope:?}");
+    };
+    assert_eq!(error.code(), None);
+    assert_eq!(
+        error.unparsed_code().map(|code| code.to_string()),
+        Some("\"GRAPHQL_VALIDATION_FAILED\"".to_owned())
+    );
+    assert_eq!((envelope.data(), error.path()), (None, None));
 
     // Before any GraphQL runs, /graphql checks the session token like a REST route and
     // answers a plain Parse error body.
@@ -1882,9 +1956,7 @@ impl WebSocket {
         );
         assert_eq!(error.code(), error.parse_error().code());
         // Re-encoding gives the server's message back.
-        let reencoded: Value =
-            serde_json::from_slice(&serde_json::to_vec(&error).expect("serializes")).expect("JSON");
-        assert_eq!(reencoded, raw, "{request}: re-encoding changed the message");
+        assert_round_trip(&request, &error, &answer);
         // The route of a LiveQuery message is its operation.
         let route = match raw_op(&message) {
             Some(op @ ("connect" | "subscribe" | "update" | "unsubscribe")) => format!("op {op}"),

@@ -251,8 +251,10 @@ fn run_with_servers(
         .and(coverage_result)
 }
 
-/// Copies the raw bodies the tests kept (those the crate's types do not decode yet)
-/// out of the temporary directory, to `target/e2e-bodies/`, replacing an older copy.
+/// Copies the raw bodies the tests kept (the odd shapes: batch items whose `error` is
+/// not a Parse error, GraphQL envelopes) out of the temporary directory, to
+/// `target/e2e-bodies/`, replacing an older copy: what a real server sent, to
+/// reproduce a decoding problem without a server.
 fn keep_bodies(root: &Path, bodies: &Path) -> Result<()> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -281,7 +283,7 @@ fn keep_bodies(root: &Path, bodies: &Path) -> Result<()> {
         count += usize::from(entry.path().extension().is_some_and(|e| e == "json"));
     }
     println!(
-        "e2e: {count} raw bodies the crate does not decode yet kept in {} (listed in index.tsv)",
+        "e2e: {count} raw bodies of odd shapes kept in {} (listed in index.tsv)",
         kept.display()
     );
     Ok(())
