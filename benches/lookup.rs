@@ -9,8 +9,8 @@
 //! with `ParseError` no slower than a plain `#[derive(Deserialize)]` struct
 //! (issue 14), although `ParseError` also keeps everything else exactly.
 //!
-//! Run with `cargo bench --bench lookup --features serde` (without `serde`
-//! the body-decoding group is left out); criterion keeps the estimates in
+//! Run with `cargo bench -p parse-error-codes-benches` (or `cargo bench
+//! --workspace`); criterion keeps the estimates in
 //! `target/criterion/<group>/<function>/new/estimates.json`.
 
 use std::collections::HashMap;
@@ -235,7 +235,6 @@ fn parse_code(c: &mut Criterion) {
 
 /// Bodies as Parse Server sends them: a `Parse.Error`, an internal failure
 /// reported under `message`, a code the document does not list.
-#[cfg(feature = "serde")]
 const BODIES: &[&str] = &[
     r#"{"code":101,"error":"Object not found."}"#,
     r#"{"code":209,"error":"Invalid session token"}"#,
@@ -247,7 +246,6 @@ const BODIES: &[&str] = &[
 /// What a user without the crate would write to read an error body: a plain
 /// derived struct, which keeps the code and the message only (no extra fields,
 /// no exact text, a code that must be an integer).
-#[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
 struct DerivedBody {
     code: Option<i32>,
@@ -258,7 +256,6 @@ struct DerivedBody {
 /// Decoding an error body and reading its code and message: the crate's
 /// `ParseError` against a plain `#[derive(Deserialize)]` struct (the target:
 /// no slower) and an untyped `serde_json::Value`.
-#[cfg(feature = "serde")]
 fn decode_body(c: &mut Criterion) {
     use parse_error_codes::ParseError;
     use serde_json::Value;
@@ -297,10 +294,6 @@ fn decode_body(c: &mut Criterion) {
     });
     group.finish();
 }
-
-/// Needs `--features serde`; without it there is no body type to decode into.
-#[cfg(not(feature = "serde"))]
-fn decode_body(_: &mut Criterion) {}
 
 criterion_group! {
     name = benches;

@@ -874,57 +874,6 @@ fn errors_from_other_serde_formats_come_from_values() {
 }
 
 #[test]
-fn bodies_work_inside_derived_types() {
-    // serde buffers untagged enums and flattened fields, and hands the body
-    // over member by member rather than as text.
-    #[derive(serde::Deserialize, Debug)]
-    #[serde(untagged)]
-    enum Answer {
-        Created {
-            #[serde(rename = "objectId")]
-            object_id: String,
-        },
-        Failed(ParseError),
-    }
-
-    #[derive(serde::Deserialize)]
-    struct Logged {
-        status: u16,
-        #[serde(flatten)]
-        body: ParseError,
-    }
-
-    let answer: Answer =
-        decode(br#"{"code":"22P02","error":"invalid input syntax","hint":null}"#).unwrap();
-    let Answer::Failed(error) = answer else {
-        panic!("decoded as {answer:?}")
-    };
-    assert_eq!(error.code(), None);
-    assert_eq!(
-        error.unparsed_code().map(ExactJson::value),
-        Some(&json!("22P02"))
-    );
-    assert_eq!(error.message(), "invalid input syntax");
-    assert_eq!(
-        error.extra_field("hint").map(ExactJson::value),
-        Some(&Value::Null)
-    );
-    assert!(matches!(
-        decode::<Answer>(br#"{"objectId":"a1"}"#),
-        Ok(Answer::Created { object_id }) if object_id == "a1"
-    ));
-
-    let logged: Logged =
-        decode(br#"{"status":404,"code":101,"error":"Object not found.","x":[1]}"#).unwrap();
-    assert_eq!(logged.status, 404);
-    assert_eq!(logged.body.code(), Some(ErrorCode::OBJECT_NOT_FOUND));
-    assert_eq!(
-        serde_json::to_string(&logged.body).unwrap(),
-        r#"{"code":101,"error":"Object not found.","x":[1]}"#
-    );
-}
-
-#[test]
 fn exact_json_keeps_text_and_value() {
     let kept: ExactJson = " [141e23, \"caf\\u00e9\", {\"b\":1,\"a\":-0}] "
         .parse()

@@ -429,28 +429,6 @@ fn the_members_of_an_error_are_reachable_exactly() {
 }
 
 #[test]
-fn graphql_errors_fit_in_a_response_type_of_ones_own() {
-    // A client with its own typed `data` reads the errors with this crate.
-    #[derive(serde::Deserialize)]
-    struct Response {
-        data: Option<Value>,
-        #[serde(default)]
-        errors: Vec<GraphQlError>,
-    }
-
-    let response: Response = serde_json::from_str(
-        r#"{"errors":[{"message":"Invalid pointer","extensions":{"code":106}}],"data":{"createGame":null}}"#,
-    )
-    .unwrap();
-    assert_eq!(response.data, Some(json!({"createGame": null})));
-    assert_eq!(response.errors[0].code(), Some(ErrorCode::INVALID_POINTER));
-    assert_eq!(
-        serde_json::to_string(&response.errors[0]).unwrap(),
-        r#"{"message":"Invalid pointer","extensions":{"code":106}}"#
-    );
-}
-
-#[test]
 fn responses_decode_from_a_value_too() {
     let value = json!({
         "errors": [{"message": "a", "path": ["x", 0], "extensions": {"code": 101, "n": 2.5}}],

@@ -283,7 +283,7 @@ impl ParseError {
     /// no whitespace, an `i32` code, a string without escapes. `None` for any
     /// other text, which the general reader takes. This is the hot path of every
     /// decoded body, and gives the same result as the general reader
-    /// (`tests/body_properties.rs` checks it).
+    /// (`xtask/tests/body_properties.rs` checks it).
     #[inline]
     fn from_canonical_text(text: &str) -> Option<ParseError> {
         let (code, rest) = match text.strip_prefix("{\"code\":") {

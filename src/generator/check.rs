@@ -198,7 +198,7 @@ pub fn check(spec: &RawSpec) -> Result<CheckedSpec, Vec<Diagnostic>> {
     }
 }
 
-#[cfg(all(test, not(xtask)))]
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::generator::diagnostics::render_diagnostics;

@@ -113,7 +113,7 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
     out
 }
 
-#[cfg(all(test, not(xtask)))]
+#[cfg(test)]
 mod tests {
     use super::*;
 

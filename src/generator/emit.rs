@@ -270,7 +270,7 @@ fn push_shared_with(doc: &mut String, code: i32, others: impl Iterator<Item = St
     }
 }
 
-#[cfg(all(test, not(xtask)))]
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -18,7 +18,7 @@ pub fn format(tokens: TokenStream) -> Result<String, syn::Error> {
     ))
 }
 
-#[cfg(all(test, not(xtask)))]
+#[cfg(test)]
 mod tests {
     use super::*;
     use quote::quote;

@@ -67,7 +67,7 @@ fn push_code_span(out: &mut String, code: &str) {
     out.push_str(&fence);
 }
 
-#[cfg(all(test, not(xtask)))]
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -110,7 +110,7 @@ fn collect_markdown(dir: &Path, prefix: &str, out: &mut Vec<String>) -> std::io:
     Ok(())
 }
 
-#[cfg(all(test, not(xtask)))]
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -15,9 +15,8 @@
 //! | [`emit`] | the catalogue | the generated items as tokens |
 //! | [`format`] | tokens | the source text of `OUT_DIR/error_codes.rs` |
 //!
-//! Each stage's unit tests sit beside it, as `#[cfg(all(test, not(xtask)))]`:
-//! they run in `tests/generator/`, the one test binary that mounts this tree,
-//! and not again in the xtask's tests (`xtask/build.rs` sets `cfg(xtask)`).
+//! Each stage's unit tests sit beside it, as `#[cfg(test)]`: they run in the
+//! unit tests of the xtask's library, the one test build that mounts this tree.
 
 pub mod check;
 pub mod diagnostics;
@@ -76,5 +75,5 @@ pub fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<()> {
     std::fs::write(path, contents)
 }
 
-#[cfg(all(test, not(xtask)))]
+#[cfg(test)]
 mod tests;

@@ -199,7 +199,7 @@ fn name_tree(kinds: &[KindModel], indices: &[usize]) -> NameTree {
     NameTree::Byte { position, branches }
 }
 
-#[cfg(all(test, not(xtask)))]
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::generator::{check, read, SpecFile};

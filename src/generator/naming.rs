@@ -57,7 +57,7 @@ pub fn constant_name(name: &str) -> String {
     out
 }
 
-#[cfg(all(test, not(xtask)))]
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -323,5 +323,5 @@ pub fn count_source_cells(line: &str) -> usize {
     cells
 }
 
-#[cfg(all(test, not(xtask)))]
+#[cfg(test)]
 mod tests;

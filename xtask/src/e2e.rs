@@ -5,7 +5,8 @@
 //!    Then builds the end-to-end tests and the example, before any server starts.
 //! 2. Starts a fresh PostgreSQL cluster in a temporary directory, on a free port of
 //!    127.0.0.1, and Parse Server (`node tests/e2e/server.js`) on another.
-//! 3. Runs the `#[ignore]`d tests of `tests/e2e.rs` and the `rest_client` example against it.
+//! 3. Runs the `#[ignore]`d tests of `xtask/tests/e2e.rs` and the `rest_client` example
+//!    (`xtask/examples/rest_client.rs`) against it.
 //! 4. Prints which of the document's codes the run observed.
 //! 5. Stops everything it started, by process id (and process group), also on failure,
 //!    SIGINT, SIGTERM or SIGHUP, and removes the temporary directory.
@@ -229,17 +230,21 @@ fn run_with_servers(
     let mut tests = Command::new(&cargo);
     tests
         .current_dir(root)
-        .args(["test", "--features", "serde", "--test", "e2e", "--"])
+        .args(["test", "--package", "xtask", "--test", "e2e", "--"])
         .args(["--ignored", "--test-threads=2"])
         .envs(envs);
-    let status = run_command("cargo test --test e2e", tests, TESTS_TIMEOUT)?;
+    let status = run_command(
+        "cargo test --package xtask --test e2e",
+        tests,
+        TESTS_TIMEOUT,
+    )?;
     let tests_result = if status.success() {
         Ok(())
     } else {
         Err(format!("the end-to-end tests failed ({status})"))
     };
 
-    step("running examples/rest_client.rs against the server");
+    step("running xtask/examples/rest_client.rs against the server");
     let example_result = run_rest_client(root, &cargo, &envs, &observed);
     let kept = keep_bodies(root, &bodies);
 
@@ -298,12 +303,12 @@ fn build_rust(root: &Path) -> Result<()> {
     step("building the end-to-end tests and the rest_client example");
     let builds: [(&str, &[&str]); 2] = [
         (
-            "cargo test --no-run",
-            &["test", "--features", "serde", "--test", "e2e", "--no-run"],
+            "cargo test --package xtask --test e2e --no-run",
+            &["test", "--package", "xtask", "--test", "e2e", "--no-run"],
         ),
         (
-            "cargo build --example rest_client",
-            &["build", "--features", "serde", "--example", "rest_client"],
+            "cargo build --package xtask --example rest_client",
+            &["build", "--package", "xtask", "--example", "rest_client"],
         ),
     ];
     for (name, args) in builds {
@@ -386,8 +391,8 @@ fn run_rest_client(
             .args([
                 "run",
                 "--quiet",
-                "--features",
-                "serde",
+                "--package",
+                "xtask",
                 "--example",
                 "rest_client",
                 "--",
@@ -438,7 +443,7 @@ fn run_rest_client(
     }
 }
 
-/// Appends one line in the format of `tests/e2e.rs`'s `record`.
+/// Appends one line in the format of `xtask/tests/e2e.rs`'s `record`.
 fn append_observed(path: &Path, line: &str) -> Result<()> {
     fs::OpenOptions::new()
         .append(true)

@@ -132,7 +132,7 @@ pub struct Observed {
     pub cloud: BTreeSet<Observation>,
 }
 
-/// Reads the lines `tests/e2e.rs` appends to `PARSE_E2E_OBSERVED`:
+/// Reads the lines `xtask/tests/e2e.rs` appends to `PARSE_E2E_OBSERVED`:
 /// `code<TAB>server|cloud<TAB>channel<TAB>status<TAB>route`. A line that does not fit
 /// is an error that names it: a lost observation would pass as a missing one.
 pub fn parse_observed(text: &str) -> Result<Observed, String> {

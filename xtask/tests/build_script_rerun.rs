@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-#[path = "../../tests/support/standalone_crate.rs"]
+#[path = "support/standalone_crate.rs"]
 mod standalone_crate;
 
 const PACKAGE: &str = "parse-error-codes";

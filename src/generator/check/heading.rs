@@ -190,7 +190,7 @@ pub fn is_valid_anchor(anchor: &str) -> bool {
         })
 }
 
-#[cfg(all(test, not(xtask)))]
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -341,5 +341,5 @@ fn check_code(cell: &RawCell, diagnostics: &mut Vec<Diagnostic>) -> Option<i32> 
     }
 }
 
-#[cfg(all(test, not(xtask)))]
+#[cfg(test)]
 mod tests;

@@ -2,9 +2,9 @@
 //!
 //! ```sh
 //! export PARSE_SERVER_URL=http://127.0.0.1:1337/parse PARSE_APP_ID=myAppId PARSE_REST_KEY=myRestKey
-//! cargo run --example rest_client --features serde -- GET /classes/GameScore/doesNotExist
-//! cargo run --example rest_client --features serde -- GET /classes/GameScore 'where={"score":{"$inQuery":5}}'
-//! cargo run --example rest_client --features serde -- POST /login '{"username":"nobody","password":"x"}'
+//! cargo run -p xtask --example rest_client -- GET /classes/GameScore/doesNotExist
+//! cargo run -p xtask --example rest_client -- GET /classes/GameScore 'where={"score":{"$inQuery":5}}'
+//! cargo run -p xtask --example rest_client -- POST /login '{"username":"nobody","password":"x"}'
 //! ```
 //!
 //! Arguments: a method, a path below the server URL, and optionally a body (JSON, for

@@ -13,15 +13,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::generator::diagnostics::Scope;
-use crate::generator::{
+use xtask::generator::diagnostics::Scope;
+use xtask::generator::{
     check, generate_from_files, load, read, render_diagnostics, Diagnostic, SpecFile,
 };
 
-const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
-
 fn fixtures_dir() -> PathBuf {
-    Path::new(MANIFEST_DIR).join("tests/fixtures")
+    crate::crate_root().join("tests/fixtures")
 }
 
 /// The `*.md` files of a fixture directory, sorted by name, as `spec/<name>`.
@@ -237,7 +235,7 @@ fn edge_inputs_never_panic() {
 // ----------------------------------------------------------------------
 
 fn real_spec() -> String {
-    fs::read_to_string(Path::new(MANIFEST_DIR).join("spec/error-codes.md")).unwrap()
+    fs::read_to_string(crate::crate_root().join("spec/error-codes.md")).unwrap()
 }
 
 fn generated_source(files: &[(&str, Vec<u8>)]) -> String {
@@ -444,7 +442,7 @@ fn cargo_build(crate_dir: &Path, target: &Path) -> std::process::Output {
 
 #[test]
 fn bad_spec_fails_a_real_cargo_build() {
-    let root = Path::new(MANIFEST_DIR);
+    let root = &crate::crate_root();
     // Persistent, so that dependencies compile once; the copy keeps one path so
     // that its OUT_DIR is the same from run to run.
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad-spec-build");

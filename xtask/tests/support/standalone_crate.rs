@@ -1,6 +1,6 @@
 //! A copy of the crate as it is published, built on its own as a user's build
 //! would: shared by the tests that run a real `cargo build` of it
-//! (`tests/diagnostics.rs` and `xtask/tests/build_script_rerun.rs`).
+//! (`tests/generator/diagnostics.rs` and `tests/build_script_rerun.rs`).
 
 use std::fs;
 use std::path::Path;

@@ -18,7 +18,7 @@
 //! that an undocumented code survives unchanged with no kinds), and check that encoding
 //! the decoded value gives the server's body back byte for byte.
 //!
-//! The Cloud Code the server runs is `tests/e2e/cloud/main.js`.
+//! The server and the Cloud Code it runs are in `tests/e2e/` (`server.js`, `cloud/main.js`).
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -2,9 +2,9 @@
 //! spec, rendered as markdown in randomly varied layouts, must model back to
 //! exactly the catalogue it was generated from.
 
-use crate::generator::{check, generate_from_files, model, read, render_diagnostics, SpecFile};
 use proptest::prelude::*;
 use proptest::sample::select;
+use xtask::generator::{check, generate_from_files, model, read, render_diagnostics, SpecFile};
 
 /// One generated row: what the markdown says and what a reader should see.
 #[derive(Clone, Debug)]

@@ -2,7 +2,6 @@
 //! generated JSON text. The generators write what serde_json's `Value` cannot
 //! keep: numbers in every spelling (`141e23`, `1.50`, `-0`, `1E+2`, integers
 //! beyond 64 bits), strings with every escape, object members in any order.
-#![cfg(feature = "serde")]
 
 use parse_error_codes::{
     BatchResponse, ErrorCode, ExactJson, GraphQlResponse, LiveQueryError, ParseError,
