@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, ExitCode, Output, Stdio};
 use std::time::Duration;
 
 /// The crate the benchmarks measure.
@@ -119,6 +119,31 @@ pub(crate) fn machine() -> String {
         .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
         .unwrap_or_else(|| "unknown rustc".into());
     format!("machine: {cores} cores, {cpu}, {rustc}")
+}
+
+/// Prints a benchmark's report and turns it into the exit status: 0 when
+/// every target is met, 1 when one is missed or a step failed.
+pub(crate) fn finish(command: &str, outcome: Result<(String, bool), String>) -> ExitCode {
+    match outcome {
+        Ok((report, all_targets_met)) => {
+            print!("{report}");
+            if all_targets_met {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(message) => {
+            eprintln!("xtask {command}: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A bad command line: the message and the usage on stderr, exit status 2.
+pub(crate) fn usage_error(command: &str, message: &str, usage: &str) -> ExitCode {
+    eprintln!("xtask {command}: {message}\n{usage}");
+    ExitCode::from(2)
 }
 
 #[cfg(test)]

@@ -42,8 +42,8 @@ use std::time::{Duration, Instant, SystemTime};
 use serde::Deserialize;
 
 use crate::bench::{
-    build_dir_file, build_script_binary, cargo, children_cpu_time, expect_success, machine, median,
-    median_f64, verdict, PACKAGE,
+    self, build_dir_file, build_script_binary, cargo, children_cpu_time, expect_success, machine,
+    median, median_f64, verdict, PACKAGE,
 };
 use crate::generator;
 
@@ -136,25 +136,12 @@ pub fn main(args: &[String]) -> ExitCode {
     } else {
         let _ = fs::remove_dir_all(&work);
     }
-    match result {
-        Ok(report) => {
-            print!("{}", report.text);
-            if report.all_targets_met {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-        Err(message) => {
-            eprintln!("xtask bench-build: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    let outcome = result.map(|report| (report.text, report.all_targets_met));
+    bench::finish("bench-build", outcome)
 }
 
 fn usage_error(message: &str) -> ExitCode {
-    eprintln!("xtask bench-build: {message}\n{USAGE}");
-    ExitCode::from(2)
+    bench::usage_error("bench-build", message, USAGE)
 }
 
 struct Report {

@@ -19,7 +19,8 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::bench::{
-    build_script_binary, cargo, children_cpu_time, expect_success, machine, median, verdict,
+    self, build_script_binary, cargo, children_cpu_time, expect_success, finish, machine, median,
+    verdict,
 };
 
 const USAGE: &str = "\
@@ -51,27 +52,13 @@ pub fn main(args: &[String]) -> ExitCode {
         }
     }
     let work = std::env::temp_dir().join(format!("bench-generator-{}", std::process::id()));
-    let result = measure(&work, runs);
+    let outcome = measure(&work, runs);
     let _ = fs::remove_dir_all(&work);
-    match result {
-        Ok((report, met)) => {
-            print!("{report}");
-            if met {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-        Err(message) => {
-            eprintln!("xtask bench-generator: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    finish("bench-generator", outcome)
 }
 
 fn usage_error(message: &str) -> ExitCode {
-    eprintln!("xtask bench-generator: {message}\n{USAGE}");
-    ExitCode::from(2)
+    bench::usage_error("bench-generator", message, USAGE)
 }
 
 /// CPU and wall time of one run of the build script.
