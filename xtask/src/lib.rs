@@ -22,7 +22,8 @@ mod codegen;
 mod diff;
 mod e2e;
 mod no_std;
-mod server_truth;
+/// The server-truth table, and the observation lines `tests/e2e.rs` writes for it.
+pub mod server_truth;
 
 use std::process::ExitCode;
 

@@ -40,10 +40,15 @@ pub const BLESS_COMMAND: &str = "cargo xtask e2e --bless";
 /// How an answer reaches a client, in the order the table lists them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Channel {
+    /// A REST route under the Parse mount (`/parse/...`), files excepted.
     Rest,
+    /// One item of a `/batch` answer (the HTTP status is the batch's).
     Batch,
+    /// The files routes (`/parse/files/...`).
     Files,
+    /// A LiveQuery websocket message (no HTTP status).
     LiveQuery,
+    /// Parse Server's GraphQL API (`/graphql`).
     GraphQL,
 }
 
@@ -91,7 +96,40 @@ pub struct Observation {
     pub route: String,
 }
 
+/// Who chose an observed code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The server itself, including the Parse SDK that runs inside Cloud Code when it
+    /// picks a code the function's author never named (600, 161).
+    Server,
+    /// The author of a Cloud Code function (`throw new Parse.Error(code, ...)`): this
+    /// proves that the server passes codes through, not which codes it sends.
+    Cloud,
+}
+
+impl Origin {
+    fn name(self) -> &'static str {
+        match self {
+            Origin::Server => "server",
+            Origin::Cloud => "cloud",
+        }
+    }
+}
+
 impl Observation {
+    /// The line the end-to-end tests append to `PARSE_E2E_OBSERVED`, which
+    /// [`parse_observed`] reads back: `code<TAB>origin<TAB>channel<TAB>status<TAB>route`.
+    pub fn line(&self, origin: Origin) -> String {
+        format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            self.code,
+            origin.name(),
+            self.channel.name(),
+            self.status_text(),
+            self.route
+        )
+    }
+
     fn status_text(&self) -> String {
         self.status
             .map_or_else(|| "-".to_string(), |s| s.to_string())
@@ -156,8 +194,8 @@ pub fn parse_observed(text: &str) -> Result<Observed, String> {
             route: non_empty(route, "route").map_err(problem)?,
         };
         match *origin {
-            "server" => observed.server.insert(observation),
-            "cloud" => observed.cloud.insert(observation),
+            origin if origin == Origin::Server.name() => observed.server.insert(observation),
+            origin if origin == Origin::Cloud.name() => observed.cloud.insert(observation),
             other => return Err(problem(format!("unknown origin `{other}`"))),
         };
     }
@@ -1048,6 +1086,28 @@ mod tests {
         ] {
             assert!(parse_observed(text).is_err(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn the_lines_the_tests_write_are_the_lines_the_xtask_reads() {
+        let live_query = obs(4, Channel::LiveQuery, None, "op connect");
+        let thrown = obs(
+            9001,
+            Channel::Rest,
+            Some(400),
+            "POST /functions/:functionName",
+        );
+        assert_eq!(
+            live_query.line(Origin::Server),
+            "4\tserver\tLiveQuery\t-\top connect\n"
+        );
+        let text = live_query.line(Origin::Server) + &thrown.line(Origin::Cloud);
+        let observed = parse_observed(&text).expect("valid");
+        assert_eq!(
+            observed.server.into_iter().collect::<Vec<_>>(),
+            [live_query]
+        );
+        assert_eq!(observed.cloud.into_iter().collect::<Vec<_>>(), [thrown]);
     }
 
     #[test]

@@ -32,6 +32,7 @@ use parse_error_codes::{
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
+use xtask::server_truth::{Channel, Observation, Origin};
 
 // ---------------------------------------------------------------------------
 // A tiny REST client: a fresh connection per request, every request bounded.
@@ -240,67 +241,25 @@ fn unique(prefix: &str) -> String {
 // ---------------------------------------------------------------------------
 // Observations for the server-truth table
 
-/// How an answer reached the client.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Channel {
-    /// A REST route under the Parse mount (`/parse/...`), files excepted.
-    Rest,
-    /// One item of a `/batch` answer (the HTTP status is the batch's).
-    Batch,
-    /// The files routes (`/parse/files/...`).
-    Files,
-    /// A LiveQuery websocket message (no HTTP status).
-    LiveQuery,
-    /// Parse Server's GraphQL API (`/graphql`).
-    GraphQL,
-}
-
-impl Channel {
-    /// The name the server-truth table uses.
-    fn name(self) -> &'static str {
-        match self {
-            Channel::Rest => "REST",
-            Channel::Batch => "batch",
-            Channel::Files => "files",
-            Channel::LiveQuery => "LiveQuery",
-            Channel::GraphQL => "GraphQL",
-        }
-    }
-}
-
-/// Who chose the code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Origin {
-    /// The server itself, including the Parse SDK that runs inside Cloud Code when it
-    /// picks a code the function's author never named (600, 161).
-    Server,
-    /// The author of a Cloud Code function (`throw new Parse.Error(code, ...)`): this
-    /// proves that the server passes codes through, not which codes it sends.
-    Cloud,
-}
-
-/// Appends one observation to the file named by `PARSE_E2E_OBSERVED`, if any:
-/// `code<TAB>origin<TAB>channel<TAB>status<TAB>route`, where origin is `server` or
-/// `cloud`, status is the HTTP status or `-` (LiveQuery), and route is the request with
-/// the parts a test makes up replaced by the router's parameter names (see [`route`]).
+/// Appends one observation to the file named by `PARSE_E2E_OBSERVED`, if any, in the
+/// format `cargo xtask e2e` reads back (`Observation::line`); the route is the request
+/// with the parts a test makes up replaced by the router's parameter names (see
+/// [`route`]).
 fn record(code: ErrorCode, origin: Origin, channel: Channel, status: Option<u16>, route: &str) {
     let Ok(path) = std::env::var("PARSE_E2E_OBSERVED") else {
         return;
     };
-    let origin = match origin {
-        Origin::Server => "server",
-        Origin::Cloud => "cloud",
-    };
-    let status = status.map_or_else(|| "-".to_string(), |s| s.to_string());
     assert!(
         !route.contains(['\t', '\n']),
         "a route must fit on one line: {route:?}"
     );
-    let line = format!(
-        "{}\t{origin}\t{}\t{status}\t{route}\n",
-        code.get(),
-        channel.name()
-    );
+    let observation = Observation {
+        code: code.get(),
+        channel,
+        status,
+        route: route.to_owned(),
+    };
+    let line = observation.line(origin);
     // One write per line: the tests run in parallel and append to one file.
     std::fs::OpenOptions::new()
         .append(true)
