@@ -1,8 +1,9 @@
 //! The generator: the build script's code, which turns the Parse error-code
 //! tables under `spec/` into Rust. `build.rs` mounts this tree with
-//! `#[path = "src/generator/mod.rs"] mod generator;`; the xtask, the fuzz
-//! target and the generator's tests mount it the same way. The library never
-//! declares it: none of it is compiled into the crate users link.
+//! `#[path = "src/generator/mod.rs"] mod generator;`; the xtask's library and
+//! the fuzz target mount it the same way (the generator's tests use the
+//! xtask's mount). The library never declares it: none of it is compiled into
+//! the crate users link.
 //!
 //! A short pipeline of plain functions, one file per stage:
 //!
