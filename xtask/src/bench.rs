@@ -1,11 +1,12 @@
 //! Helpers shared by the benchmarks `cargo xtask bench-build` and
 //! `cargo xtask bench-generator`: running cargo without a compiler cache,
-//! CPU time of child processes, medians, verdicts and the machine line.
+//! CPU time of child processes, one run of a build script, medians, verdicts,
+//! the machine line and the exit status.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Output, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The crate the benchmarks measure.
 pub(crate) const PACKAGE: &str = "parse-error-codes";
@@ -119,6 +120,36 @@ pub(crate) fn machine() -> String {
         .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
         .unwrap_or_else(|| "unknown rustc".into());
     format!("machine: {cores} cores, {cpu}, {rustc}")
+}
+
+/// CPU and wall time of one run of a program.
+#[derive(Clone, Copy)]
+pub(crate) struct Sample {
+    pub(crate) cpu: Duration,
+    pub(crate) wall: Duration,
+}
+
+/// One whole run of a compiled build script on `crate_root`'s spec, writing
+/// into `out_dir` (emptied first, as in a clean build).
+pub(crate) fn run_build_script(
+    script: &Path,
+    crate_root: &Path,
+    out_dir: &Path,
+) -> Result<Sample, String> {
+    let _ = fs::remove_dir_all(out_dir);
+    fs::create_dir_all(out_dir).map_err(|error| error.to_string())?;
+    let cpu_before = children_cpu_time();
+    let start = Instant::now();
+    let output = Command::new(script)
+        .env("CARGO_MANIFEST_DIR", crate_root)
+        .env("OUT_DIR", out_dir)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|error| format!("cannot run {}: {error}", script.display()))?;
+    let wall = start.elapsed();
+    let cpu = children_cpu_time().saturating_sub(cpu_before);
+    expect_success("the build script", &output)?;
+    Ok(Sample { cpu, wall })
 }
 
 /// Prints a benchmark's report and turns it into the exit status: 0 when

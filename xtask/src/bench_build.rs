@@ -43,7 +43,7 @@ use serde::Deserialize;
 
 use crate::bench::{
     self, build_dir_file, build_script_binary, cargo, children_cpu_time, expect_success, machine,
-    median, median_f64, verdict, PACKAGE,
+    median, median_f64, run_build_script, verdict, PACKAGE,
 };
 use crate::generator;
 
@@ -271,7 +271,8 @@ fn measure(work: &Path, runs: usize) -> Result<Report, String> {
         {
             samples.push(time);
         }
-        script_runs.push(time_build_script_process(work, &script, &package_dir, run)?);
+        let out_dir = work.join(format!("out-{run}"));
+        script_runs.push(run_build_script(&script, &package_dir, &out_dir)?.wall);
     }
 
     eprintln!("bench-build: rebuilds");
@@ -1152,27 +1153,6 @@ fn time_stages_once(work: &Path, crate_root: &Path, run: usize) -> Result<Vec<Du
                 .ok_or_else(|| format!("no time for stage `{stage}` in:\n{stdout}"))
         })
         .collect()
-}
-
-/// Wall time of one whole run of the real build script, into an empty `OUT_DIR`.
-fn time_build_script_process(
-    work: &Path,
-    script: &Path,
-    crate_root: &Path,
-    run: usize,
-) -> Result<Duration, String> {
-    let out_dir = work.join(format!("out-{run}"));
-    fs::create_dir_all(&out_dir).map_err(|error| error.to_string())?;
-    let start = Instant::now();
-    let output = Command::new(script)
-        .env("CARGO_MANIFEST_DIR", crate_root)
-        .env("OUT_DIR", &out_dir)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|error| format!("cannot run {}: {error}", script.display()))?;
-    let time = start.elapsed();
-    expect_success("the build script", &output)?;
-    Ok(time)
 }
 
 // ----------------------------------------------------------------------

@@ -15,12 +15,12 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
-use std::time::{Duration, Instant};
+use std::process::ExitCode;
+use std::time::Duration;
 
 use crate::bench::{
-    self, build_script_binary, cargo, children_cpu_time, expect_success, finish, machine, median,
-    verdict,
+    self, build_script_binary, cargo, expect_success, finish, machine, median, run_build_script,
+    verdict, Sample,
 };
 
 const USAGE: &str = "\
@@ -61,13 +61,6 @@ fn usage_error(message: &str) -> ExitCode {
     bench::usage_error("bench-generator", message, USAGE)
 }
 
-/// CPU and wall time of one run of the build script.
-#[derive(Clone, Copy)]
-struct Sample {
-    cpu: Duration,
-    wall: Duration,
-}
-
 fn measure(work: &Path, runs: usize) -> Result<(String, bool), String> {
     let root = crate::codegen::workspace_root();
     let script = compile_build_script(&root, &work.join("target"))?;
@@ -83,7 +76,8 @@ fn measure(work: &Path, runs: usize) -> Result<(String, bool), String> {
         eprint!("bench-generator: run {}/{runs}", run + 1);
         for offset in 0..SIZES.len() {
             let size = (run + offset) % SIZES.len();
-            let sample = run_build_script(&script, &crates[size])?;
+            let crate_root = &crates[size];
+            let sample = run_build_script(&script, crate_root, &crate_root.join("out"))?;
             eprint!("  {}: {:.2} s", SIZES[size], sample.cpu.as_secs_f64());
             samples[size].push(sample);
         }
@@ -146,24 +140,6 @@ pub fn extra_rows(rows: usize) -> String {
         );
     }
     out
-}
-
-fn run_build_script(script: &Path, crate_root: &Path) -> Result<Sample, String> {
-    let out_dir = crate_root.join("out");
-    let _ = fs::remove_dir_all(&out_dir);
-    fs::create_dir_all(&out_dir).map_err(|error| error.to_string())?;
-    let cpu_before = children_cpu_time();
-    let start = Instant::now();
-    let output = Command::new(script)
-        .env("CARGO_MANIFEST_DIR", crate_root)
-        .env("OUT_DIR", &out_dir)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|error| format!("cannot run {}: {error}", script.display()))?;
-    let wall = start.elapsed();
-    let cpu = children_cpu_time().saturating_sub(cpu_before);
-    expect_success("the build script", &output)?;
-    Ok(Sample { cpu, wall })
 }
 
 fn render(runs: usize, samples: &[Vec<Sample>]) -> (String, bool) {
