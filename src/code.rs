@@ -1,8 +1,8 @@
 use core::fmt;
 use core::str::FromStr;
 
-use crate::text::Excerpt;
-use crate::ErrorKind;
+use super::generated::ErrorKind;
+use super::text::Excerpt;
 
 /// A Parse error code: the integer in `{"code": 101, "error": "..."}`.
 ///
@@ -127,7 +127,7 @@ impl fmt::Debug for ErrorCode {
 impl FromStr for ErrorCode {
     type Err = InvalidCodeError;
 
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
+    fn from_str(text: &str) -> Result<Self, <Self as FromStr>::Err> {
         if let Ok(code) = text.parse::<i32>() {
             return Ok(ErrorCode(code));
         }
