@@ -9,6 +9,8 @@ mod table;
 use std::collections::HashMap;
 
 use super::diagnostics::{Diagnostic, Location};
+use super::inline::doc_markdown;
+use super::naming::anchor_from_title;
 use super::read::{RawBlock, RawHeading, RawSpec};
 use heading::{check_heading, has_closing_hashes, heading_anchor};
 use table::check_table;
@@ -31,7 +33,11 @@ pub struct CheckedSpec {
 pub struct CheckedSection {
     pub location: Location,
     pub anchor: String,
+    /// The `Category` variant, as the collision check computed it.
+    pub variant: String,
     pub title: String,
+    /// The title as markdown that rustdoc renders as `title`.
+    pub title_markdown: String,
     pub rows: Vec<CheckedRow>,
 }
 
@@ -39,6 +45,8 @@ pub struct CheckedSection {
 pub struct CheckedRow {
     pub location: Location,
     pub name: String,
+    /// The `ErrorCode` constant, as the collision check computed it.
+    pub constant: String,
     pub code: i32,
     pub description: String,
     pub description_markdown: String,
@@ -69,11 +77,13 @@ pub fn check(spec: &RawSpec) -> Result<CheckedSpec, Vec<Diagnostic>> {
                     reported_current = false;
                     current = Some(
                         check_heading(heading, &mut anchors, &mut variants, &mut diagnostics)
-                            .map(|anchor| {
+                            .map(|(anchor, variant)| {
                                 sections.push(CheckedSection {
                                     location: heading.location.clone(),
                                     anchor,
+                                    variant,
                                     title: heading.title.clone(),
+                                    title_markdown: doc_markdown(&heading.inlines),
                                     rows: Vec::new(),
                                 });
                                 tables_per_section.push(0);
@@ -133,7 +143,7 @@ pub fn check(spec: &RawSpec) -> Result<CheckedSpec, Vec<Diagnostic>> {
                                             heading.title
                                         ),
                                     )
-                                    .help("end the heading with an anchor such as `{#api-issues}`"),
+                                    .help(anchor_help(&heading.title)),
                                 );
                             }
                             None
@@ -198,12 +208,20 @@ pub fn check(spec: &RawSpec) -> Result<CheckedSpec, Vec<Diagnostic>> {
     }
 }
 
+/// Suggests the anchor of this heading's own title.
+fn anchor_help(title: &str) -> String {
+    match anchor_from_title(title) {
+        Some(anchor) => format!("end the heading with an anchor such as `{{#{anchor}}}`"),
+        None => "end the heading with an anchor of lowercase ASCII words joined by hyphens, such as `{#linked-services-errors}`".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::super::diagnostics::render_diagnostics;
+    use super::super::load::SpecFile;
+    use super::super::read::read;
     use super::*;
-    use crate::generator::diagnostics::render_diagnostics;
-    use crate::generator::load::SpecFile;
-    use crate::generator::read::read;
 
     fn check_files(files: &[(&str, &str)]) -> Result<CheckedSpec, Vec<Diagnostic>> {
         let files: Vec<SpecFile> = files

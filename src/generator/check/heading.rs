@@ -1,10 +1,10 @@
 //! The rules for a `##` section heading and its `{#anchor}`.
 
+use super::super::diagnostics::{Diagnostic, Location};
+use super::super::inline::{code_span, Inline};
+use super::super::naming::category_variant;
+use super::super::read::RawHeading;
 use super::FirstUses;
-use crate::generator::diagnostics::{Diagnostic, Location};
-use crate::generator::inline::{code_span, Inline};
-use crate::generator::naming::category_variant;
-use crate::generator::read::RawHeading;
 
 /// The anchor written in the heading source (`{#...}` at the end), if any.
 pub(super) fn heading_anchor(heading: &RawHeading) -> Option<&str> {
@@ -35,13 +35,14 @@ fn anchor_location(heading: &RawHeading) -> Location {
     location
 }
 
-/// Checks a `##` heading and returns its anchor when it is usable as a section.
+/// Checks a `##` heading and returns its anchor and category variant when it
+/// is usable as a section.
 pub(super) fn check_heading(
     heading: &RawHeading,
     anchors: &mut FirstUses,
     variants: &mut FirstUses,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<String> {
+) -> Option<(String, String)> {
     if let Some(column) = closing_hashes_column(&heading.source) {
         let location = Location {
             column,
@@ -176,8 +177,8 @@ pub(super) fn check_heading(
         );
         return None;
     }
-    variants.insert(variant, (location, anchor.to_owned()));
-    Some(anchor.to_owned())
+    variants.insert(variant.clone(), (location, anchor.to_owned()));
+    Some((anchor.to_owned(), variant))
 }
 
 pub fn is_valid_anchor(anchor: &str) -> bool {

@@ -1,11 +1,11 @@
 //! The rules for a catalogue table: its header, and each row's name, code and
 //! description.
 
+use super::super::diagnostics::Diagnostic;
+use super::super::inline::{code_span, doc_markdown, plain_text, Inline};
+use super::super::naming::{constant_name, KEYWORDS};
+use super::super::read::{RawCell, RawTable};
 use super::{CheckedRow, FirstUses, HEADER};
-use crate::generator::diagnostics::Diagnostic;
-use crate::generator::inline::{code_span, doc_markdown, plain_text, Inline};
-use crate::generator::naming::{constant_name, KEYWORDS};
-use crate::generator::read::{RawCell, RawTable};
 
 pub(super) fn check_table(
     table: &RawTable,
@@ -145,13 +145,14 @@ pub(super) fn check_table(
             );
             continue;
         }
-        constants.insert(constant, (name_cell.location.clone(), name.clone()));
+        constants.insert(constant.clone(), (name_cell.location.clone(), name.clone()));
         let (Some(code), true) = (code, row_ok) else {
             continue;
         };
         rows.push(CheckedRow {
             location: row.location.clone(),
             name,
+            constant,
             code,
             description,
             description_markdown: doc_markdown(&description_cell.inlines),

@@ -118,6 +118,7 @@ invalid_fixtures! {
     markup_in_cell,
     table_before_section,
     section_without_anchor,
+    section_without_anchor_help,
     section_without_table,
     anchor_malformed,
     anchor_not_an_anchor,
