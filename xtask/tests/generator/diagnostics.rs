@@ -135,6 +135,10 @@ invalid_fixtures! {
     not_utf8,
     many_problems_in_two_files,
     table_not_recognised,
+    lookalike_indented_code,
+    lookalike_escaped,
+    lookalike_html_block,
+    lookalike_link_reference,
 }
 
 /// A fixture directory that no test runs would silently test nothing.

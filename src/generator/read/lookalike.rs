@@ -1,0 +1,204 @@
+//! Look-alikes: lines that a person reads as a `##` heading or a table row but
+//! that markdown shows as something else, so that they never vanish silently.
+//!
+//! One mechanism for every construct: each block markdown does not show as a
+//! heading or a table (a paragraph's text, an indented code block, an HTML
+//! block) is kept with its text as shown, and its first line shaped like a
+//! heading or a table row is reported; so is a line of that shape that no
+//! block shows at all (a link reference definition swallows it). Fenced code
+//! blocks and HTML comments are not reported: a reader sees code, or nothing,
+//! and so does the generator, as the author evidently meant.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+
+use super::super::diagnostics::Location;
+use super::LineIndex;
+
+/// What a line looks like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Heading,
+    TableRow,
+}
+
+/// What markdown makes of it instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HiddenIn {
+    /// Text of a paragraph: an escaped `#` or `|`, or rows without their table.
+    Paragraph,
+    /// An indented code block: four spaces or a tab before the line.
+    IndentedCode,
+    /// An HTML block, which runs to the next blank line.
+    Html,
+    /// Nothing shown: part of a link reference definition.
+    Unrendered,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LookAlike {
+    pub location: Location,
+    pub shape: Shape,
+    pub hidden_in: HiddenIn,
+}
+
+/// A block whose text is shown as something other than headings and tables.
+struct HiddenBlock {
+    start: usize,
+    hidden_in: HiddenIn,
+    /// The text as shown, one line per source line.
+    text: String,
+    /// Already reported by the reader (a paragraph starting with `|` or `##`).
+    reported: bool,
+}
+
+/// Collects, from the parser's events, the blocks markdown shows.
+#[derive(Default)]
+pub(super) struct HiddenBlocks {
+    current: Option<HiddenBlock>,
+    done: Vec<HiddenBlock>,
+    /// Every block markdown shows, to find the lines it does not show.
+    shown: Vec<Range<usize>>,
+}
+
+impl HiddenBlocks {
+    pub(super) fn event(&mut self, event: &Event<'_>, range: &Range<usize>) {
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(TagEnd::Paragraph | TagEnd::CodeBlock | TagEnd::HtmlBlock) => {
+                self.done.extend(self.current.take());
+            }
+            Event::Rule => self.shown.push(range.clone()),
+            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => self.push(text),
+            Event::Code(code) => self.push(&format!("`{code}`")),
+            Event::SoftBreak | Event::HardBreak => self.push("\n"),
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: &Tag<'_>, range: &Range<usize>) {
+        if matches!(
+            tag,
+            Tag::Paragraph
+                | Tag::Heading { .. }
+                | Tag::Table(_)
+                | Tag::CodeBlock(_)
+                | Tag::HtmlBlock
+                | Tag::Item
+        ) {
+            self.shown.push(range.clone());
+        }
+        let hidden_in = match tag {
+            Tag::Paragraph => HiddenIn::Paragraph,
+            Tag::CodeBlock(CodeBlockKind::Indented) => HiddenIn::IndentedCode,
+            Tag::HtmlBlock => HiddenIn::Html,
+            _ => return,
+        };
+        self.current = Some(HiddenBlock {
+            start: range.start,
+            hidden_in,
+            text: String::new(),
+            reported: false,
+        });
+    }
+
+    fn push(&mut self, text: &str) {
+        if let Some(block) = &mut self.current {
+            block.text.push_str(text);
+        }
+    }
+
+    /// The reader reported the block being read already.
+    pub(super) fn already_reported(&mut self) {
+        if let Some(block) = &mut self.current {
+            block.reported = true;
+        }
+    }
+
+    /// The first look-alike line of every hidden block, and every first line
+    /// of a run of look-alike lines that no block shows, in source order.
+    pub(super) fn look_alikes(&self, index: &LineIndex<'_>, file: &str) -> Vec<LookAlike> {
+        let mut found = Vec::new();
+        for block in &self.done {
+            let deliberate =
+                block.hidden_in == HiddenIn::Html && block.text.trim_start().starts_with("<!--");
+            if block.reported || deliberate {
+                continue;
+            }
+            let first_line = index.line_of(block.start);
+            let mut lines = block.text.split('\n').enumerate();
+            if let Some((k, shape)) = lines.find_map(|(k, line)| Some((k, shape_of(line)?))) {
+                found.push(LookAlike {
+                    location: index.line_location(file, first_line + k),
+                    shape,
+                    hidden_in: block.hidden_in,
+                });
+            }
+        }
+        found.extend(self.unrendered(index, file));
+        found.sort_by_key(|look_alike| (look_alike.location.line, look_alike.location.column));
+        found
+    }
+
+    fn unrendered(&self, index: &LineIndex<'_>, file: &str) -> Vec<LookAlike> {
+        let mut found = Vec::new();
+        let mut previous_found = false;
+        for line in 1..=index.line_count() {
+            let location = index.line_location(file, line);
+            let text = index.line_text(index.line_start(line));
+            let offset = index.line_start(line) + location.column - 1;
+            let shape =
+                shape_of(text).filter(|_| !self.shown.iter().any(|shown| shown.contains(&offset)));
+            if let (Some(shape), false) = (shape, previous_found) {
+                found.push(LookAlike {
+                    location,
+                    shape,
+                    hidden_in: HiddenIn::Unrendered,
+                });
+            }
+            previous_found = shape.is_some();
+        }
+        found
+    }
+}
+
+/// `##...` or `# ... {#anchor}` is a heading to a reader; `|...` a table row.
+/// Block-quote markers and indentation are not part of the shape, nor is one
+/// backslash in front.
+fn shape_of(line: &str) -> Option<Shape> {
+    let line = line.trim_start_matches([' ', '\t', '>']);
+    let line = line.strip_prefix('\\').unwrap_or(line);
+    let anchored = line.contains("{#") && line.trim_end().ends_with('}');
+    if line.starts_with('|') {
+        Some(Shape::TableRow)
+    } else if line.starts_with("##") || (line.starts_with('#') && anchored) {
+        Some(Shape::Heading)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_ignore_quote_markers_indentation_and_one_escape() {
+        for (line, shape) in [
+            ("## Title {#a}", Some(Shape::Heading)),
+            ("    ## Title", Some(Shape::Heading)),
+            ("> \\## Title", Some(Shape::Heading)),
+            ("# Title {#a}", Some(Shape::Heading)),
+            ("# Title", None),
+            ("#hashtag", None),
+            ("| a | b |", Some(Shape::TableRow)),
+            ("\\| a | b |", Some(Shape::TableRow)),
+            ("> > | a |", Some(Shape::TableRow)),
+            ("a | b", None),
+            ("", None),
+        ] {
+            assert_eq!(shape_of(line), shape, "{line:?}");
+        }
+    }
+}
