@@ -12,8 +12,8 @@ use super::diagnostics::{Diagnostic, Location};
 use super::inline::doc_markdown;
 use super::naming::anchor_from_title;
 use super::read::{HiddenIn, LookAlike, RawBlock, RawHeading, RawSpec, RawTable, Shape};
-use heading::{check_heading, has_closing_hashes, heading_anchor};
-use table::check_table;
+use heading::{check_heading, has_closing_hashes, heading_anchor, HeadingUses};
+use table::{check_table, TableUses};
 
 /// Where each anchor, category variant, kind name and constant was first
 /// used, and the spec text it came from. One map type for all four, so that
@@ -124,12 +124,11 @@ impl Checker {
     }
 
     fn section<'a>(&mut self, heading: &'a RawHeading) -> Current<'a> {
-        let checked = check_heading(
-            heading,
-            &mut self.anchors,
-            &mut self.variants,
-            &mut self.diagnostics,
-        );
+        let uses = HeadingUses {
+            anchors: &mut self.anchors,
+            variants: &mut self.variants,
+        };
+        let checked = check_heading(heading, uses, &mut self.diagnostics);
         let Some((anchor, variant)) = checked else {
             return Current::Invalid {
                 heading,
@@ -178,12 +177,11 @@ impl Checker {
                 Some(*index)
             }
         };
-        let rows = check_table(
-            table,
-            &mut self.names,
-            &mut self.constants,
-            &mut self.diagnostics,
-        );
+        let uses = TableUses {
+            names: &mut self.names,
+            constants: &mut self.constants,
+        };
+        let rows = check_table(table, uses, &mut self.diagnostics);
         if let Some(index) = section {
             self.sections[index].rows.extend(rows);
         }
