@@ -15,6 +15,15 @@ use super::text::Excerpt;
 /// which HTTP status, and why it never sends the others, is in
 /// [`server_truth`](crate::server_truth).
 ///
+/// # Methods
+///
+/// Beside one associated constant per documented name, `ErrorCode` has:
+/// [`new`](ErrorCode::new) and [`get`](ErrorCode::get) convert from and to
+/// the wire integer (as do `From<i32>` and `i32::from`),
+/// [`kinds`](ErrorCode::kinds) and [`kind`](ErrorCode::kind) give the
+/// documented names, [`is_known`](ErrorCode::is_known) whether there is one;
+/// [`FromStr`](#impl-FromStr-for-ErrorCode) parses `"101"` or `"ObjectNotFound"`.
+///
 /// ```
 /// use parse_error_codes::{ErrorCode, ErrorKind};
 ///
