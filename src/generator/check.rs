@@ -255,7 +255,7 @@ fn look_alike_diagnostic(look_alike: &LookAlike) -> Diagnostic {
     };
     let (shown_as, help) = match (look_alike.hidden_in, look_alike.shape) {
         (HiddenIn::Paragraph, Shape::Heading) => ("it is read as text", "a `#` escaped as `\\#` or `&#35;` is shown as text: remove the escape to make the line a heading"),
-        (HiddenIn::Paragraph, Shape::TableRow) => ("it is read as the text of a paragraph", "a table is a header row, a delimiter row such as `| --- | --- | --- |` and its rows, after a blank line; a `\\|` at the start of a line is shown as text"),
+        (HiddenIn::Paragraph, Shape::TableRow) => ("it is read as text", "a table is a header row, a delimiter row such as `| --- | --- | --- |` and its rows, after a blank line; a `\\|` at the start of a line is shown as text"),
         (HiddenIn::IndentedCode, _) => ("it is inside an indented code block", "four spaces or a tab before a line make it code: remove the indentation, or fence the block with ``` if it is meant as code"),
         (HiddenIn::Html, _) => ("it is inside an HTML block, which markdown passes through as raw HTML", "an HTML block runs to the next blank line: put a blank line between the HTML and the markdown"),
         (HiddenIn::Unrendered, _) => ("markdown does not show it: it continues a link reference definition", "put a blank line after the `[label]: url` line above"),

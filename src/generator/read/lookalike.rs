@@ -46,7 +46,9 @@ pub struct LookAlike {
 /// A block whose text is shown as something other than headings and tables.
 struct HiddenBlock {
     start: usize,
-    hidden_in: HiddenIn,
+    /// `None` for a block shown as a heading, a table or fenced code, whose
+    /// text is not a look-alike's (and must not join an enclosing item's).
+    hidden_in: Option<HiddenIn>,
     /// The text as shown, one line per source line.
     text: String,
     /// Already reported by the reader (a paragraph starting with `|` or `##`).
@@ -56,7 +58,8 @@ struct HiddenBlock {
 /// Collects, from the parser's events, the blocks markdown shows.
 #[derive(Default)]
 pub(super) struct HiddenBlocks {
-    current: Option<HiddenBlock>,
+    /// The blocks being read, innermost last.
+    open: Vec<HiddenBlock>,
     done: Vec<HiddenBlock>,
     /// Every block markdown shows, to find the lines it does not show.
     shown: Vec<Range<usize>>,
@@ -66,8 +69,17 @@ impl HiddenBlocks {
     pub(super) fn event(&mut self, event: &Event<'_>, range: &Range<usize>) {
         match event {
             Event::Start(tag) => self.start(tag, range),
-            Event::End(TagEnd::Paragraph | TagEnd::CodeBlock | TagEnd::HtmlBlock) => {
-                self.done.extend(self.current.take());
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::CodeBlock
+                | TagEnd::HtmlBlock
+                | TagEnd::Item
+                | TagEnd::Heading(_)
+                | TagEnd::Table,
+            ) => {
+                let block = self.open.pop();
+                self.done
+                    .extend(block.filter(|block| block.hidden_in.is_some()));
             }
             Event::Rule => self.shown.push(range.clone()),
             Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => self.push(text),
@@ -78,24 +90,16 @@ impl HiddenBlocks {
     }
 
     fn start(&mut self, tag: &Tag<'_>, range: &Range<usize>) {
-        if matches!(
-            tag,
-            Tag::Paragraph
-                | Tag::Heading { .. }
-                | Tag::Table(_)
-                | Tag::CodeBlock(_)
-                | Tag::HtmlBlock
-                | Tag::Item
-        ) {
-            self.shown.push(range.clone());
-        }
         let hidden_in = match tag {
-            Tag::Paragraph => HiddenIn::Paragraph,
-            Tag::CodeBlock(CodeBlockKind::Indented) => HiddenIn::IndentedCode,
-            Tag::HtmlBlock => HiddenIn::Html,
+            // The text of a tight list item is not in a paragraph of its own.
+            Tag::Paragraph | Tag::Item => Some(HiddenIn::Paragraph),
+            Tag::CodeBlock(CodeBlockKind::Indented) => Some(HiddenIn::IndentedCode),
+            Tag::HtmlBlock => Some(HiddenIn::Html),
+            Tag::CodeBlock(CodeBlockKind::Fenced(_)) | Tag::Heading { .. } | Tag::Table(_) => None,
             _ => return,
         };
-        self.current = Some(HiddenBlock {
+        self.shown.push(range.clone());
+        self.open.push(HiddenBlock {
             start: range.start,
             hidden_in,
             text: String::new(),
@@ -104,14 +108,14 @@ impl HiddenBlocks {
     }
 
     fn push(&mut self, text: &str) {
-        if let Some(block) = &mut self.current {
+        if let Some(block) = self.open.last_mut() {
             block.text.push_str(text);
         }
     }
 
     /// The reader reported the block being read already.
     pub(super) fn already_reported(&mut self) {
-        if let Some(block) = &mut self.current {
+        if let Some(block) = self.open.last_mut() {
             block.reported = true;
         }
     }
@@ -121,8 +125,11 @@ impl HiddenBlocks {
     pub(super) fn look_alikes(&self, index: &LineIndex<'_>, file: &str) -> Vec<LookAlike> {
         let mut found = Vec::new();
         for block in &self.done {
+            let Some(hidden_in) = block.hidden_in else {
+                continue;
+            };
             let deliberate =
-                block.hidden_in == HiddenIn::Html && block.text.trim_start().starts_with("<!--");
+                hidden_in == HiddenIn::Html && block.text.trim_start().starts_with("<!--");
             if block.reported || deliberate {
                 continue;
             }
@@ -132,7 +139,7 @@ impl HiddenBlocks {
                 found.push(LookAlike {
                     location: index.line_location(file, first_line + k),
                     shape,
-                    hidden_in: block.hidden_in,
+                    hidden_in,
                 });
             }
         }

@@ -139,6 +139,7 @@ invalid_fixtures! {
     lookalike_escaped,
     lookalike_html_block,
     lookalike_link_reference,
+    lookalike_list_item,
 }
 
 /// A fixture directory that no test runs would silently test nothing.
