@@ -149,14 +149,14 @@ impl HiddenBlocks {
     }
 
     fn unrendered(&self, index: &LineIndex<'_>, file: &str) -> Vec<LookAlike> {
+        let shown = Shown::new(&self.shown);
         let mut found = Vec::new();
         let mut previous_found = false;
         for line in 1..=index.line_count() {
             let location = index.line_location(file, line);
             let text = index.line_text(index.line_start(line));
             let offset = index.line_start(line) + location.column - 1;
-            let shape =
-                shape_of(text).filter(|_| !self.shown.iter().any(|shown| shown.contains(&offset)));
+            let shape = shape_of(text).filter(|_| !shown.contains(offset));
             if let (Some(shape), false) = (shape, previous_found) {
                 found.push(LookAlike {
                     location,
@@ -167,6 +167,39 @@ impl HiddenBlocks {
             previous_found = shape.is_some();
         }
         found
+    }
+}
+
+/// The shown ranges sorted by start, each with the furthest end of it and
+/// the ranges before it: an offset is shown when the last range starting at
+/// or before it, or one before that, reaches past it. A binary search per
+/// line keeps a spec of many blocks linear in practice.
+struct Shown {
+    starts: Vec<usize>,
+    furthest_ends: Vec<usize>,
+}
+
+impl Shown {
+    fn new(ranges: &[Range<usize>]) -> Self {
+        let mut ranges = ranges.to_vec();
+        ranges.sort_by_key(|range| range.start);
+        let mut furthest = 0;
+        let furthest_ends = (ranges.iter())
+            .map(|range| {
+                furthest = furthest.max(range.end);
+                furthest
+            })
+            .collect();
+        let starts = ranges.iter().map(|range| range.start).collect();
+        Shown {
+            starts,
+            furthest_ends,
+        }
+    }
+
+    fn contains(&self, offset: usize) -> bool {
+        let started = self.starts.partition_point(|&start| start <= offset);
+        started > 0 && self.furthest_ends[started - 1] > offset
     }
 }
 
@@ -189,6 +222,20 @@ fn shape_of(line: &str) -> Option<Shape> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_offset_is_shown_inside_any_range_nested_or_not() {
+        // An item 0..50 holding a paragraph 10..20; a table 60..70.
+        let shown = Shown::new(&[0..50, 10..20, 60..70]);
+        for (offset, inside) in [(0, true), (15, true), (30, true), (49, true)] {
+            assert_eq!(shown.contains(offset), inside, "{offset}");
+        }
+        for offset in [50, 55, 70, 100] {
+            assert!(!shown.contains(offset), "{offset}");
+        }
+        assert!(shown.contains(65));
+        assert!(!Shown::new(&[]).contains(0));
+    }
 
     #[test]
     fn shapes_ignore_quote_markers_indentation_and_one_escape() {
