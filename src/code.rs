@@ -1,8 +1,8 @@
 use core::fmt;
 use core::str::FromStr;
 
-use crate::text::Excerpt;
-use crate::ErrorKind;
+use super::generated::ErrorKind;
+use super::text::Excerpt;
 
 /// A Parse error code: the integer in `{"code": 101, "error": "..."}`.
 ///
@@ -14,6 +14,15 @@ use crate::ErrorKind;
 /// Which codes a real Parse Server actually sends, over which channel and with
 /// which HTTP status, and why it never sends the others, is in
 /// [`server_truth`](crate::server_truth).
+///
+/// # Methods
+///
+/// Beside one associated constant per documented name, `ErrorCode` has:
+/// [`new`](ErrorCode::new) and [`get`](ErrorCode::get) convert from and to
+/// the wire integer (as do `From<i32>` and `i32::from`),
+/// [`kinds`](ErrorCode::kinds) and [`kind`](ErrorCode::kind) give the
+/// documented names, [`is_known`](ErrorCode::is_known) whether there is one;
+/// [`FromStr`](#impl-FromStr-for-ErrorCode) parses `"101"` or `"ObjectNotFound"`.
 ///
 /// ```
 /// use parse_error_codes::{ErrorCode, ErrorKind};
@@ -127,7 +136,7 @@ impl fmt::Debug for ErrorCode {
 impl FromStr for ErrorCode {
     type Err = InvalidCodeError;
 
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
+    fn from_str(text: &str) -> Result<Self, <Self as FromStr>::Err> {
         if let Ok(code) = text.parse::<i32>() {
             return Ok(ErrorCode(code));
         }

@@ -1,8 +1,9 @@
 use core::fmt;
 use core::str::FromStr;
 
-use crate::text::Excerpt;
-use crate::{Category, ErrorCode, ErrorKind, CATEGORY_ROWS, KIND_ROWS};
+use super::code::ErrorCode;
+use super::generated::{Category, ErrorKind, CATEGORIES, KINDS};
+use super::text::Excerpt;
 
 /// One row of the document, as the generated table stores it.
 pub(crate) struct KindRow {
@@ -57,7 +58,7 @@ pub(crate) const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
 
 impl ErrorKind {
     const fn row(self) -> &'static KindRow {
-        &KIND_ROWS[self as usize]
+        &KINDS[self as usize]
     }
 
     /// The code of this kind; other kinds may share it.
@@ -93,7 +94,7 @@ impl fmt::Display for ErrorKind {
 impl FromStr for ErrorKind {
     type Err = UnknownKindError;
 
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
+    fn from_str(name: &str) -> Result<Self, <Self as FromStr>::Err> {
         ErrorKind::from_name(name).ok_or_else(|| UnknownKindError {
             name: Excerpt::new(name),
         })
@@ -108,7 +109,7 @@ impl From<ErrorKind> for i32 {
 
 impl Category {
     const fn row(self) -> &'static CategoryRow {
-        &CATEGORY_ROWS[self as usize]
+        &CATEGORIES[self as usize]
     }
 
     /// The section's anchor in the document, such as `"api-issues"`.
@@ -157,7 +158,7 @@ impl fmt::Display for Category {
 impl FromStr for Category {
     type Err = UnknownCategoryError;
 
-    fn from_str(anchor: &str) -> Result<Self, Self::Err> {
+    fn from_str(anchor: &str) -> Result<Self, <Self as FromStr>::Err> {
         Category::from_anchor(anchor).ok_or_else(|| UnknownCategoryError {
             anchor: Excerpt::new(anchor),
         })

@@ -74,13 +74,25 @@ pub use body::{
     GraphQlResponse, LiveQueryError, ParseError,
 };
 pub use code::{ErrorCode, InvalidCodeError};
+pub use generated::{Category, ErrorKind};
 pub use kind::{UnknownCategoryError, UnknownKindError};
 
-use kind::{bytes_eq, CategoryRow, KindRow};
+/// The items generated from `spec/`, in a module of their own: `code.rs` and
+/// `kind.rs` import them from here as siblings, and whatever names the spec
+/// gives can only meet what this module brings into scope.
+mod generated {
+    use super::code::ErrorCode;
+    use super::kind::{bytes_eq, CategoryRow, KindRow};
 
-// Written by the build script. Its generator, `src/generator/`, is the build
-// script's code alone: this crate never declares it, so users link none of it.
-include!(concat!(env!("OUT_DIR"), "/error_codes.rs"));
+    // Written by the build script. Its generator, `src/generator/`, is the build
+    // script's code alone: this crate never declares it, so users link none of it.
+    include!(concat!(env!("OUT_DIR"), "/error_codes.rs"));
+
+    /// The generated rows, for `kind.rs` (the generated arrays are private to
+    /// this module).
+    pub(super) const KINDS: &[KindRow] = &KIND_ROWS;
+    pub(super) const CATEGORIES: &[CategoryRow] = &CATEGORY_ROWS;
+}
 
 // The README's examples use the `serde` feature; `cargo xtask ci` tests with all features.
 #[cfg(all(doctest, feature = "serde"))]

@@ -6,7 +6,7 @@ use core::fmt;
 use serde::de::{self, Deserialize, Deserializer, Unexpected, Visitor};
 use serde::ser::{Serialize, Serializer};
 
-use crate::{Category, ErrorCode, ErrorKind};
+use super::{Category, ErrorCode, ErrorKind};
 
 /// A bare integer, as in `{"code": 101}`.
 impl Serialize for ErrorCode {

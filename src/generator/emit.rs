@@ -64,7 +64,7 @@ fn category_enum(catalogue: &Catalogue) -> TokenStream {
     let variants = catalogue.categories.iter().map(|category| {
         let doc = doc_attributes(&format!(
             "{} (`#{}`): {} kinds, from [`ErrorKind::{}`] to [`ErrorKind::{}`].",
-            category.title,
+            category.title_markdown,
             category.anchor,
             category.kinds.len(),
             catalogue.kinds[category.kinds.start].name,
@@ -247,16 +247,41 @@ fn ident(name: &str) -> Ident {
 }
 
 /// One `#[doc]` per line, each with the space that `///` would put there: a
-/// multi-line string would print as a `/** */` block.
+/// multi-line string would print as a `/** */` block. prettyplease prints each
+/// as a `///` comment holding the text itself, so the text-direction
+/// characters rustc refuses in a comment are written as visible escapes.
 fn doc_attributes(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| {
         if line.is_empty() {
             String::new()
         } else {
-            format!(" {line}")
+            format!(" {}", visible_direction_controls(line))
         }
     });
     quote!(#(#[doc = #lines])*)
+}
+
+/// The characters that can reorder how source text is displayed, which rustc
+/// refuses in comments and literals (`text_direction_codepoint_in_comment`,
+/// `text_direction_codepoint_in_literal`, both deny-by-default): embeddings and
+/// overrides U+202A to U+202E, isolates U+2066 to U+2069. String literals
+/// need nothing: `proc_macro2::Literal::string` escapes them already.
+pub fn is_text_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every text-direction control written as `\u{202E}`: in the
+/// rendered docs the reader sees which character the description holds.
+fn visible_direction_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_text_direction_control(c) {
+            out.push_str(&format!("\\u{{{:04X}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Appends " Code N is shared with A, B." when other kinds share the code.
@@ -285,6 +310,16 @@ mod tests {
             }
             .to_string()
         );
+    }
+
+    #[test]
+    fn text_direction_controls_become_visible_escapes_in_docs_only() {
+        assert_eq!(
+            doc_attributes("a\u{202E}b\u{2066}c\u{200F}d").to_string(),
+            quote!(#[doc = " a\\u{202E}b\\u{2066}c\u{200f}d"]).to_string()
+        );
+        let literal = Literal::string("a\u{202E}b");
+        assert_eq!(literal.to_string(), "\"a\\u{202e}b\"");
     }
 
     #[test]

@@ -46,7 +46,19 @@ pub fn doc_markdown(inlines: &[Inline]) -> String {
             Inline::Html(_) | Inline::Unsupported(_) => {}
         }
     }
-    out.trim().to_owned()
+    escape_list_marker(out.trim())
+}
+
+/// The text starts a doc line: a leading `-`, `+` or `1.`/`1)` would make it
+/// a list item, so the marker's punctuation is escaped.
+fn escape_list_marker(text: &str) -> String {
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let marker = match text[digits..].chars().next() {
+        Some('.' | ')') if digits > 0 => digits,
+        Some('-' | '+') if digits == 0 => 0,
+        _ => return text.to_owned(),
+    };
+    format!("{}\\{}", &text[..marker], &text[marker..])
 }
 
 /// `text` as an inline code span, for messages quoting spec source.
@@ -97,6 +109,21 @@ mod tests {
             doc_markdown(&inlines),
             "a-zA-Z0-9\\_ \\<b\\> \\*x\\* \\[y\\] \\& \\~z\\~ \\| \\#1 \\\\`a_b`"
         );
+    }
+
+    #[test]
+    fn a_leading_list_marker_is_escaped_and_nothing_else_is() {
+        for (plain, markdown) in [
+            ("- item", "\\- item"),
+            ("+1 more", "\\+1 more"),
+            ("1. first", "1\\. first"),
+            ("42) answer", "42\\) answer"),
+            ("-1 means none", "\\-1 means none"),
+            ("1 of 2. Fine", "1 of 2. Fine"),
+            ("Plain - text", "Plain - text"),
+        ] {
+            assert_eq!(doc_markdown(&[text(plain)]), markdown, "{plain}");
+        }
     }
 
     #[test]

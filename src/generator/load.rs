@@ -54,18 +54,18 @@ impl SpecFile {
 
 /// Reads every `*.md` file under `<crate_root>/spec`, recursively, sorted by path.
 pub fn load(crate_root: &Path) -> Result<Vec<SpecFile>, Vec<Diagnostic>> {
-    let mut relative_paths = Vec::new();
     let spec_root = crate_root.join(SPEC_DIR);
+    let mut found = Found::default();
     // With no file to name, a problem names the folder.
     let folder = format!("{SPEC_DIR}/");
-    if let Err(error) = collect_markdown(&spec_root, "", &mut relative_paths) {
+    if let Err(error) = found.collect(&spec_root, "") {
         return Err(vec![Diagnostic::in_files(
             [folder.as_str()],
             format!("cannot read the spec directory: {error}"),
         )]);
     }
-    relative_paths.sort();
-    if relative_paths.is_empty() {
+    found.markdown.sort();
+    if found.markdown.is_empty() && found.problems.is_empty() {
         return Err(vec![Diagnostic::in_files(
             [folder.as_str()],
             "no `*.md` file under `spec/`",
@@ -75,39 +75,77 @@ pub fn load(crate_root: &Path) -> Result<Vec<SpecFile>, Vec<Diagnostic>> {
         )]);
     }
     let mut files = Vec::new();
-    let mut diagnostics = Vec::new();
-    for relative in relative_paths {
-        let display = format!("{SPEC_DIR}/{relative}");
-        match std::fs::read(spec_root.join(&relative)) {
-            Ok(bytes) => match SpecFile::from_bytes(&display, &bytes) {
-                Ok(file) => files.push(file),
-                Err(diagnostic) => diagnostics.push(diagnostic),
-            },
-            Err(error) => diagnostics.push(Diagnostic::in_files(
-                [display.as_str()],
-                format!("cannot read the file: {error}"),
-            )),
+    let mut diagnostics = found.problems;
+    for relative in found.markdown {
+        match read_spec_file(&spec_root, &relative) {
+            Ok(file) => files.push(file),
+            Err(diagnostic) => diagnostics.push(diagnostic),
         }
     }
     if diagnostics.is_empty() {
         Ok(files)
     } else {
+        // `read_dir` order is the file system's: sort by path for a stable report.
+        diagnostics.sort_by_cached_key(|diagnostic| diagnostic.to_string());
         Err(diagnostics)
     }
 }
 
-fn collect_markdown(dir: &Path, prefix: &str, out: &mut Vec<String>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let relative = format!("{prefix}{name}");
-        if entry.file_type()?.is_dir() {
-            collect_markdown(&entry.path(), &format!("{relative}/"), out)?;
-        } else if name.ends_with(".md") {
-            out.push(relative);
-        }
+fn read_spec_file(spec_root: &Path, relative: &str) -> Result<SpecFile, Diagnostic> {
+    let display = format!("{SPEC_DIR}/{relative}");
+    match std::fs::read(spec_root.join(relative)) {
+        Ok(bytes) => SpecFile::from_bytes(&display, &bytes),
+        Err(error) => Err(Diagnostic::in_files(
+            [display.as_str()],
+            format!("cannot read the file: {error}"),
+        )),
     }
-    Ok(())
+}
+
+/// What the walk of `spec/` found: markdown files by relative path, and the
+/// entries it refuses.
+#[derive(Default)]
+struct Found {
+    markdown: Vec<String>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Found {
+    /// Walks `dir` without following symbolic links. A link is refused,
+    /// whatever it points to: a link to a folder can loop, a link can leave
+    /// the crate (and its package), and cargo's `rerun-if-changed=spec` does
+    /// not watch what a link points to, so an edit there would not rebuild.
+    fn collect(&mut self, dir: &Path, prefix: &str) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let relative = format!("{prefix}{name}");
+            let file_type = entry.file_type()?;
+            if file_type.is_symlink() {
+                self.refuse(&relative, "a symbolic link", "replace the link with the file or folder it points to: the spec is read from regular files and folders only");
+            } else if file_type.is_dir() {
+                self.collect(&entry.path(), &format!("{relative}/"))?;
+            } else if !name.ends_with(".md") {
+                // Not part of the spec: notes, images, ...
+            } else if file_type.is_file() {
+                self.markdown.push(relative);
+            } else {
+                self.refuse(
+                    &relative,
+                    "not a regular file",
+                    "the spec is read from regular files only",
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn refuse(&mut self, relative: &str, what: &str, help: &str) {
+        let display = format!("{SPEC_DIR}/{relative}");
+        self.problems.push(
+            Diagnostic::in_files([display.as_str()], format!("{what} under `spec/`")).help(help),
+        );
+    }
 }
 
 #[cfg(test)]
@@ -131,6 +169,38 @@ mod tests {
                 line: 2,
                 column: 3,
             })
+        );
+    }
+
+    /// Links to a file, to a folder, to their own folder (a loop) and to
+    /// nothing: each is refused by name, and nothing behind them is read.
+    #[cfg(unix)]
+    #[test]
+    fn symbolic_links_are_refused_whatever_they_point_to() {
+        use std::os::unix::fs::symlink;
+        let root = std::env::temp_dir().join(format!("generator-links-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("spec/real")).unwrap();
+        std::fs::create_dir_all(root.join("outside")).unwrap();
+        std::fs::write(root.join("spec/real/a.md"), "A").unwrap();
+        std::fs::write(root.join("outside/b.md"), "B").unwrap();
+        symlink(root.join("outside/b.md"), root.join("spec/file.md")).unwrap();
+        symlink(root.join("outside"), root.join("spec/folder")).unwrap();
+        symlink(root.join("spec"), root.join("spec/real/loop")).unwrap();
+        symlink(root.join("nowhere.md"), root.join("spec/broken.md")).unwrap();
+        let result = load(&root);
+        std::fs::remove_dir_all(&root).unwrap();
+        let refused: Vec<String> = (result.unwrap_err().iter())
+            .map(|diagnostic| diagnostic.to_string().lines().next().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            refused,
+            [
+                "spec/broken.md: error: a symbolic link under `spec/`",
+                "spec/file.md: error: a symbolic link under `spec/`",
+                "spec/folder: error: a symbolic link under `spec/`",
+                "spec/real/loop: error: a symbolic link under `spec/`",
+            ]
         );
     }
 

@@ -10,7 +10,7 @@
 //! | stage | takes | gives |
 //! | --- | --- | --- |
 //! | [`load`] | `spec/` | [`SpecFile`]s: UTF-8 text, `\n` line ends, path order |
-//! | [`read`] | spec files | [`RawSpec`]: headings, tables, cells with positions |
+//! | [`read`] | spec files | [`RawSpec`]: headings, tables, cells with positions, and the look-alikes markdown shows otherwise |
 //! | [`check`] | the raw spec | [`CheckedSpec`], or every [`Diagnostic`] at once |
 //! | [`model`] | the checked spec | the [`Catalogue`], computed once |
 //! | [`emit`] | the catalogue | the generated items as tokens |

@@ -7,7 +7,6 @@ use std::ops::Range;
 
 use super::check::CheckedSpec;
 use super::diagnostics::Location;
-use super::naming::{category_variant, constant_name};
 
 /// The catalogue the generated code describes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +26,7 @@ pub struct CategoryModel {
     pub variant: String,
     pub anchor: String,
     pub title: String,
+    pub title_markdown: String,
     pub kinds: Range<usize>,
 }
 
@@ -88,7 +88,7 @@ pub fn model(spec: CheckedSpec) -> Catalogue {
     for (category, section) in spec.sections.into_iter().enumerate() {
         let start = kinds.len();
         kinds.extend(section.rows.into_iter().map(|row| KindModel {
-            constant: constant_name(&row.name),
+            constant: row.constant,
             name: row.name,
             code: row.code,
             description: row.description,
@@ -98,9 +98,10 @@ pub fn model(spec: CheckedSpec) -> Catalogue {
             code_group: 0,
         }));
         categories.push(CategoryModel {
-            variant: category_variant(&section.anchor),
+            variant: section.variant,
             anchor: section.anchor,
             title: section.title,
+            title_markdown: section.title_markdown,
             kinds: start..kinds.len(),
         });
     }
@@ -201,8 +202,8 @@ fn name_tree(kinds: &[KindModel], indices: &[usize]) -> NameTree {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{check, read, SpecFile};
     use super::*;
-    use crate::generator::{check, read, SpecFile};
 
     fn catalogue(rows: &[(&str, i32)]) -> Catalogue {
         let mut text =

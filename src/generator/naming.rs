@@ -1,6 +1,6 @@
 //! Spec text -> Rust names: the `ErrorCode` constant of a kind's name and the
-//! `Category` variant of a section's anchor. Used by `check` (to find
-//! collisions) and by `model`.
+//! `Category` variant of a section's anchor, computed once by `check` (which
+//! needs them to find collisions) and handed to `model` with the checked spec.
 
 /// The `Category` variant for an anchor: a trailing `errors` or `issues` word and
 /// then a trailing `related` word are dropped (never the first word), and the
@@ -25,6 +25,22 @@ pub fn category_variant(anchor: &str) -> String {
                 .unwrap_or_default()
         })
         .collect()
+}
+
+/// The anchor a heading without one would most likely get, for a help line:
+/// the ASCII words of its title, lowercase, joined by hyphens
+/// (`Push related errors` -> `push-related-errors`); `None` when the title
+/// has no ASCII word to start an anchor with.
+pub fn anchor_from_title(title: &str) -> Option<String> {
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let anchor = words.join("-");
+    anchor
+        .starts_with(|c: char| c.is_ascii_lowercase())
+        .then_some(anchor)
 }
 
 /// Strict and reserved keywords of Rust 2015-2024 that start with a letter.
@@ -74,6 +90,21 @@ mod tests {
             ("A", "A"),
         ] {
             assert_eq!(constant_name(name), constant, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_suggested_anchor_is_the_titles_ascii_words_in_lowercase() {
+        for (title, anchor) in [
+            ("Push related errors", Some("push-related-errors")),
+            ("API issues", Some("api-issues")),
+            ("API 问题", Some("api")),
+            ("User  (login) errors!", Some("user-login-errors")),
+            ("HTTP2 errors", Some("http2-errors")),
+            ("第三方登录", None),
+            ("2nd errors", None),
+        ] {
+            assert_eq!(anchor_from_title(title).as_deref(), anchor, "{title}");
         }
     }
 

@@ -3,11 +3,14 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::diagnostics::Location;
 use super::inline::{plain_text, Inline};
 use super::load::SpecFile;
+pub use lookalike::{HiddenIn, LookAlike, Shape};
+
+mod lookalike;
 
 /// The spec as read from markdown, before any rule is checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -36,6 +39,9 @@ pub enum RawBlock {
     /// A heading of another level than `##` with an `{#anchor}`: it looks like
     /// a section but is not one. The level is the number of `#`s.
     AnchoredHeading(Location, usize),
+    /// A line that looks like a heading or a table row but that markdown
+    /// shows as something else (code, raw HTML, text) or not at all.
+    LookAlike(LookAlike),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,7 +79,7 @@ pub struct RawCell {
 }
 
 /// Maps byte offsets to 1-based line and character column.
-struct LineIndex<'a> {
+pub(super) struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
 }
@@ -85,11 +91,11 @@ impl<'a> LineIndex<'a> {
         LineIndex { text, line_starts }
     }
 
-    fn line_of(&self, offset: usize) -> usize {
+    pub(super) fn line_of(&self, offset: usize) -> usize {
         self.line_starts.partition_point(|&start| start <= offset)
     }
 
-    fn location(&self, file: &str, offset: usize) -> Location {
+    pub(super) fn location(&self, file: &str, offset: usize) -> Location {
         let line = self.line_of(offset);
         let start = self.line_starts[line - 1];
         let column = self.text[start..offset.min(self.text.len())]
@@ -103,8 +109,29 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    pub(super) fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The offset where 1-based `line` starts (the end of the text past the last).
+    pub(super) fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// Location of the first character of `line` after indentation and
+    /// block-quote markers; lines past the end are the last line.
+    pub(super) fn line_location(&self, file: &str, line: usize) -> Location {
+        let start = self.line_start(line.min(self.line_count()));
+        let text = self.line_text(start);
+        let skip = text.len() - text.trim_start_matches([' ', '\t', '>']).len();
+        self.location(file, start + skip)
+    }
+
     /// The whole source line containing `offset`, without its newline.
-    fn line_text(&self, offset: usize) -> &'a str {
+    pub(super) fn line_text(&self, offset: usize) -> &'a str {
         let line = self.line_of(offset);
         let start = self.line_starts[line - 1];
         let end = self
@@ -143,123 +170,160 @@ pub fn read(files: &[SpecFile]) -> RawSpec {
 }
 
 fn read_file(file: &SpecFile) -> RawFile {
-    let index = LineIndex::new(&file.text);
     let options = Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut blocks = Vec::new();
-
-    // The block being read and the inline content of the cell or heading being read.
-    let mut heading: Option<(Range<usize>, Option<String>)> = None;
-    let mut table: Option<RawTable> = None;
-    let mut row: Option<RawRow> = None;
-    let mut inlines: Vec<Inline> = Vec::new();
-    let mut cell_range = 0..0;
-
+    let mut reader = Reader::new(file);
     for (event, range) in Parser::new_ext(&file.text, options).into_offset_iter() {
+        reader.event(event, range);
+    }
+    reader.finish()
+}
+
+/// The state of one file's read: the block being read and the inline content
+/// of the cell or heading being read.
+struct Reader<'a> {
+    path: &'a str,
+    index: LineIndex<'a>,
+    blocks: Vec<RawBlock>,
+    heading: Option<(Range<usize>, Option<String>)>,
+    table: Option<RawTable>,
+    row: Option<RawRow>,
+    inlines: Vec<Inline>,
+    cell_range: Range<usize>,
+    /// Blocks whose text a reader does not see as headings or tables.
+    hidden: lookalike::HiddenBlocks,
+}
+
+impl<'a> Reader<'a> {
+    fn new(file: &'a SpecFile) -> Self {
+        Reader {
+            path: &file.path,
+            index: LineIndex::new(&file.text),
+            blocks: Vec::new(),
+            heading: None,
+            table: None,
+            row: None,
+            inlines: Vec::new(),
+            cell_range: 0..0,
+            hidden: lookalike::HiddenBlocks::default(),
+        }
+    }
+
+    fn location(&self, offset: usize) -> Location {
+        self.index.location(self.path, offset)
+    }
+
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        self.hidden.event(&event, &range);
         match event {
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H2,
-                id,
-                ..
-            }) => {
-                heading = Some((range, id.map(|id| id.to_string())));
-                inlines.clear();
-            }
-            Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
-                if let Some((range, id)) = heading.take() {
-                    blocks.push(RawBlock::Section(RawHeading {
-                        location: index.location(&file.path, range.start),
-                        title: plain_text(&inlines),
-                        id,
-                        source: index.line_text(range.start).to_owned(),
-                        inlines: std::mem::take(&mut inlines),
-                    }));
-                }
-                inlines.clear();
-            }
-            Event::Start(Tag::Heading {
-                level, id: Some(_), ..
-            }) => {
-                blocks.push(RawBlock::AnchoredHeading(
-                    index.location(&file.path, range.start),
-                    level as usize,
-                ));
-            }
-            Event::Start(Tag::Paragraph) if looks_like_h2(index.rest_of_line(range.start)) => {
-                blocks.push(RawBlock::HeadingLikeParagraph(
-                    index.location(&file.path, range.start),
-                ));
-            }
-            Event::Start(Tag::Paragraph)
-                if index
-                    .rest_of_line(range.start)
-                    .trim_start()
-                    .starts_with('|') =>
-            {
-                blocks.push(RawBlock::TableLikeParagraph(
-                    index.location(&file.path, range.start),
-                ));
-            }
-            Event::Start(Tag::Table(_)) => {
-                let location = index.location(&file.path, range.start);
-                table = Some(RawTable {
-                    header: RawRow {
-                        location: location.clone(),
-                        source_cells: count_source_cells(index.rest_of_line(range.start)),
-                        cells: Vec::new(),
-                    },
-                    location,
-                    rows: Vec::new(),
-                });
-            }
-            Event::End(TagEnd::Table) => {
-                if let Some(table) = table.take() {
-                    blocks.push(RawBlock::Table(table));
-                }
-            }
+            Event::Start(Tag::Heading { level, id, .. }) => self.start_heading(level, id, range),
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) => self.end_heading(),
+            Event::Start(Tag::Paragraph) => self.start_paragraph(range),
+            Event::Start(Tag::Table(_)) => self.start_table(range),
+            Event::End(TagEnd::Table) => self.blocks.extend(self.table.take().map(RawBlock::Table)),
             Event::Start(Tag::TableRow) => {
-                row = Some(RawRow {
-                    location: index.location(&file.path, range.start),
-                    source_cells: count_source_cells(index.rest_of_line(range.start)),
+                self.row = Some(RawRow {
+                    location: self.location(range.start),
+                    source_cells: count_source_cells(self.index.rest_of_line(range.start)),
                     cells: Vec::new(),
                 });
             }
             Event::End(TagEnd::TableRow) => {
-                if let (Some(table), Some(row)) = (table.as_mut(), row.take()) {
+                if let (Some(table), Some(row)) = (self.table.as_mut(), self.row.take()) {
                     table.rows.push(row);
                 }
             }
             Event::Start(Tag::TableCell) => {
-                cell_range = range;
-                inlines.clear();
+                self.cell_range = range;
+                self.inlines.clear();
             }
-            Event::End(TagEnd::TableCell) => {
-                let cell = RawCell {
-                    location: index.first_visible(&file.path, &cell_range),
-                    inlines: std::mem::take(&mut inlines),
-                };
-                match (row.as_mut(), table.as_mut()) {
-                    (Some(row), _) => row.cells.push(cell),
-                    (None, Some(table)) => table.header.cells.push(cell),
-                    (None, None) => {}
-                }
-            }
-            Event::Text(text) => push_text(&mut inlines, &text),
-            Event::Code(code) => inlines.push(Inline::Code(code.to_string())),
+            Event::End(TagEnd::TableCell) => self.end_cell(),
+            Event::Text(text) => push_text(&mut self.inlines, &text),
+            Event::Code(code) => self.inlines.push(Inline::Code(code.to_string())),
             Event::Html(html) | Event::InlineHtml(html) => {
-                inlines.push(Inline::Html(html.to_string()))
+                self.inlines.push(Inline::Html(html.to_string()))
             }
-            Event::SoftBreak | Event::HardBreak => push_text(&mut inlines, " "),
-            Event::Start(tag) if in_inline_context(&heading, &table) => {
+            Event::SoftBreak | Event::HardBreak => push_text(&mut self.inlines, " "),
+            Event::Start(tag) if self.heading.is_some() || self.table.is_some() => {
                 if let Some(kind) = unsupported_inline(&tag) {
-                    inlines.push(Inline::Unsupported(kind));
+                    self.inlines.push(Inline::Unsupported(kind));
                 }
             }
             _ => {}
         }
     }
-    RawFile {
-        path: file.path.clone(),
-        blocks,
+
+    fn start_heading(&mut self, level: HeadingLevel, id: Option<CowStr<'_>>, range: Range<usize>) {
+        if level == HeadingLevel::H2 {
+            self.heading = Some((range, id.map(|id| id.to_string())));
+            self.inlines.clear();
+        } else if id.is_some() {
+            let location = self.location(range.start);
+            self.blocks
+                .push(RawBlock::AnchoredHeading(location, level as usize));
+        }
+    }
+
+    fn end_heading(&mut self) {
+        if let Some((range, id)) = self.heading.take() {
+            self.blocks.push(RawBlock::Section(RawHeading {
+                location: self.location(range.start),
+                title: plain_text(&self.inlines),
+                id,
+                source: self.index.line_text(range.start).to_owned(),
+                inlines: std::mem::take(&mut self.inlines),
+            }));
+        }
+        self.inlines.clear();
+    }
+
+    /// A paragraph whose first line looks like a heading or a table row; the
+    /// look-alikes further down a paragraph are `lookalike`'s.
+    fn start_paragraph(&mut self, range: Range<usize>) {
+        let first_line = self.index.rest_of_line(range.start);
+        let block = if looks_like_h2(first_line) {
+            RawBlock::HeadingLikeParagraph(self.location(range.start))
+        } else if first_line.trim_start().starts_with('|') {
+            RawBlock::TableLikeParagraph(self.location(range.start))
+        } else {
+            return;
+        };
+        self.blocks.push(block);
+        self.hidden.already_reported();
+    }
+
+    fn start_table(&mut self, range: Range<usize>) {
+        let location = self.location(range.start);
+        self.table = Some(RawTable {
+            header: RawRow {
+                location: location.clone(),
+                source_cells: count_source_cells(self.index.rest_of_line(range.start)),
+                cells: Vec::new(),
+            },
+            location,
+            rows: Vec::new(),
+        });
+    }
+
+    fn end_cell(&mut self) {
+        let cell = RawCell {
+            location: self.index.first_visible(self.path, &self.cell_range),
+            inlines: std::mem::take(&mut self.inlines),
+        };
+        match (self.row.as_mut(), self.table.as_mut()) {
+            (Some(row), _) => row.cells.push(cell),
+            (None, Some(table)) => table.header.cells.push(cell),
+            (None, None) => {}
+        }
+    }
+
+    fn finish(mut self) -> RawFile {
+        let look_alikes = self.hidden.look_alikes(&self.index, self.path);
+        self.blocks
+            .extend(look_alikes.into_iter().map(RawBlock::LookAlike));
+        RawFile {
+            path: self.path.to_owned(),
+            blocks: self.blocks,
+        }
     }
 }
 
@@ -269,13 +333,6 @@ fn looks_like_h2(line: &str) -> bool {
         .strip_prefix("##")
         .and_then(|rest| rest.chars().next())
         .is_some_and(|next| next != '#' && !next.is_whitespace())
-}
-
-fn in_inline_context(
-    heading: &Option<(Range<usize>, Option<String>)>,
-    table: &Option<RawTable>,
-) -> bool {
-    heading.is_some() || table.is_some()
 }
 
 fn unsupported_inline(tag: &Tag<'_>) -> Option<&'static str> {

@@ -1,10 +1,10 @@
 //! The rules for a `##` section heading and its `{#anchor}`.
 
+use super::super::diagnostics::{Diagnostic, Location};
+use super::super::inline::{code_span, Inline};
+use super::super::naming::category_variant;
+use super::super::read::RawHeading;
 use super::FirstUses;
-use crate::generator::diagnostics::{Diagnostic, Location};
-use crate::generator::inline::{code_span, Inline};
-use crate::generator::naming::category_variant;
-use crate::generator::read::RawHeading;
 
 /// The anchor written in the heading source (`{#...}` at the end), if any.
 pub(super) fn heading_anchor(heading: &RawHeading) -> Option<&str> {
@@ -35,149 +35,168 @@ fn anchor_location(heading: &RawHeading) -> Location {
     location
 }
 
-/// Checks a `##` heading and returns its anchor when it is usable as a section.
+/// Where each anchor and each `Category` variant was first used.
+pub(super) struct HeadingUses<'a> {
+    pub(super) anchors: &'a mut FirstUses,
+    pub(super) variants: &'a mut FirstUses,
+}
+
+/// Checks a `##` heading and returns its anchor and category variant when it
+/// is usable as a section.
 pub(super) fn check_heading(
     heading: &RawHeading,
-    anchors: &mut FirstUses,
-    variants: &mut FirstUses,
+    uses: HeadingUses<'_>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<String> {
+) -> Option<(String, String)> {
+    let checked = written_anchor(heading).and_then(|(anchor, location)| {
+        check_title(heading)?;
+        let variant = claim_anchor(anchor, &location, uses)?;
+        Ok((anchor.to_owned(), variant))
+    });
+    // No diagnostic: a heading without any anchor is a section only if a
+    // table follows it, which `check` reports.
+    checked.map_err(|problem| diagnostics.extend(problem)).ok()
+}
+
+/// The anchor as written at the end of the heading, and where its `{` is.
+fn written_anchor(heading: &RawHeading) -> Result<(&str, Location), Option<Diagnostic>> {
     if let Some(column) = closing_hashes_column(&heading.source) {
         let location = Location {
             column,
             ..heading.location.clone()
         };
-        diagnostics.push(
+        return Err(Some(
             Diagnostic::at(&location, "heading with closing `#`s")
                 .help("remove the trailing `#`s: with them the `{#anchor}` is not recognised"),
-        );
-        return None;
+        ));
     }
     let Some(written) = heading_anchor(heading) else {
-        if heading.id.is_some() {
-            // A setext heading whose `{#anchor}` is on a later line.
-            diagnostics.push(
-                Diagnostic::at(&heading.location, "section heading on several lines")
-                    .help("write the heading on one line, as `## Title {#anchor}`"),
-            );
-        }
-        return None;
+        // A setext heading whose `{#anchor}` is on a later line.
+        return Err(heading.id.is_some().then(|| {
+            Diagnostic::at(&heading.location, "section heading on several lines")
+                .help("write the heading on one line, as `## Title {#anchor}`")
+        }));
     };
     let location = anchor_location(heading);
-    let inner = written.trim();
-    let Some(anchor) = inner.strip_prefix('#') else {
-        diagnostics.push(
-            Diagnostic::at(
-                &location,
-                format!("heading attribute `{{{written}}}` is not an anchor"),
-            )
-            .help("write the anchor as `{#section-name}`"),
-        );
-        return None;
-    };
-    let before_anchor = heading.source.trim_end();
-    let before_anchor = before_anchor[..before_anchor.rfind('{').unwrap_or(0)].trim_end();
-    if anchor.contains('#') || (before_anchor.ends_with('}') && before_anchor.contains("{#")) {
-        diagnostics.push(
-            Diagnostic::at(&location, "more than one anchor in the heading")
-                .help("a section has exactly one anchor, such as `{#api-issues}`"),
-        );
-        return None;
-    }
-    if anchor
-        .chars()
-        .any(|c| c.is_whitespace() || c == '.' || c == '=')
-    {
-        diagnostics.push(
-            Diagnostic::at(
-                &location,
-                format!("junk inside the heading braces `{{{written}}}`"),
-            )
-            .help("write only the anchor, such as `{#api-issues}`: classes and attributes are not supported"),
-        );
-        return None;
-    }
-    if !is_valid_anchor(anchor) {
-        diagnostics.push(
-            Diagnostic::at(&location, format!("malformed anchor `#{anchor}`")).help(
-                "anchors are lowercase ASCII words joined by single hyphens, such as `api-issues`",
-            ),
-        );
-        return None;
-    }
+    let anchor = anchor_syntax(heading, written)
+        .map_err(|(message, help)| Some(Diagnostic::at(&location, message).help(help)))?;
     if heading.id.as_deref() != Some(anchor) {
-        diagnostics.push(
+        return Err(Some(
             Diagnostic::at(
                 &location,
                 format!("the anchor `#{anchor}` is not recognised by the markdown parser"),
             )
             .help("write the heading on one line, as `## Title {#anchor}`"),
-        );
-        return None;
+        ));
     }
+    Ok((anchor, location))
+}
+
+/// The anchor inside `{...}`, or the message and help saying what is wrong.
+fn anchor_syntax<'a>(heading: &RawHeading, written: &'a str) -> Result<&'a str, (String, String)> {
+    let Some(anchor) = written.trim().strip_prefix('#') else {
+        return Err((
+            format!("heading attribute `{{{written}}}` is not an anchor"),
+            "write the anchor as `{#section-name}`".to_owned(),
+        ));
+    };
+    let before_anchor = heading.source.trim_end();
+    let before_anchor = before_anchor[..before_anchor.rfind('{').unwrap_or(0)].trim_end();
+    if anchor.contains('#') || (before_anchor.ends_with('}') && before_anchor.contains("{#")) {
+        return Err((
+            "more than one anchor in the heading".to_owned(),
+            "a section has exactly one anchor, such as `{#api-issues}`".to_owned(),
+        ));
+    }
+    if anchor
+        .chars()
+        .any(|c| c.is_whitespace() || c == '.' || c == '=')
+    {
+        return Err((
+            format!("junk inside the heading braces `{{{written}}}`"),
+            "write only the anchor, such as `{#api-issues}`: classes and attributes are not supported".to_owned(),
+        ));
+    }
+    if !is_valid_anchor(anchor) {
+        return Err((
+            format!("malformed anchor `#{anchor}`"),
+            "anchors are lowercase ASCII words joined by single hyphens, such as `api-issues`"
+                .to_owned(),
+        ));
+    }
+    Ok(anchor)
+}
+
+/// A title is non-empty plain text and code spans, without control characters.
+fn check_title(heading: &RawHeading) -> Result<(), Option<Diagnostic>> {
     if heading.title.is_empty() {
-        diagnostics.push(
+        return Err(Some(
             Diagnostic::at(&heading.location, "section heading without a title").help(
                 "write the section title before the anchor, as in `## API issues {#api-issues}`",
             ),
-        );
-        return None;
+        ));
     }
     if let Some(markup) = heading.inlines.iter().find_map(|inline| match inline {
         Inline::Html(html) => Some(format!("raw HTML {}", code_span(html.trim()))),
         Inline::Unsupported(what) => Some((*what).to_owned()),
         Inline::Text(_) | Inline::Code(_) => None,
     }) {
-        diagnostics.push(
+        return Err(Some(
             Diagnostic::at(&heading.location, format!("{markup} in a section title")).help(
                 "a title is plain text and code spans: `Category::title()` returns it as written",
             ),
-        );
-        return None;
+        ));
     }
     if let Some(control) = heading.title.chars().find(|c| c.is_control()) {
-        diagnostics.push(
+        return Err(Some(
             Diagnostic::at(
                 &heading.location,
                 format!("the section title contains the control character {control:?}"),
             )
             .help("remove it, or the character entity such as `&#13;` that produces it"),
-        );
-        return None;
+        ));
     }
+    Ok(())
+}
+
+/// Records the anchor and its category variant as used here, unless either
+/// is taken or the variant is `Self`; returns the variant.
+fn claim_anchor(
+    anchor: &str,
+    location: &Location,
+    uses: HeadingUses<'_>,
+) -> Result<String, Option<Diagnostic>> {
+    let HeadingUses { anchors, variants } = uses;
     if let Some((first, _)) = anchors.get(anchor) {
-        diagnostics.push(
-            Diagnostic::at(&location, format!("duplicate anchor `#{anchor}`"))
+        return Err(Some(
+            Diagnostic::at(location, format!("duplicate anchor `#{anchor}`"))
                 .note(first, "first used here")
                 .help("every section needs its own anchor"),
-        );
-        return None;
+        ));
     }
     anchors.insert(anchor.to_owned(), (location.clone(), anchor.to_owned()));
     let variant = category_variant(anchor);
     if variant == "Self" {
-        diagnostics.push(
+        return Err(Some(
             Diagnostic::at(
-                &location,
+                location,
                 format!("the anchor `#{anchor}` names the category `Self`, a Rust keyword"),
             )
             .help("choose another anchor"),
-        );
-        return None;
+        ));
     }
     if let Some((first, other)) = variants.get(&variant) {
-        diagnostics.push(
+        return Err(Some(
             Diagnostic::at(
-                &location,
+                location,
                 format!("anchors `#{other}` and `#{anchor}` both name the category `{variant}`"),
             )
             .note(first, format!("`#{other}` is here"))
             .help("a category is named from its anchor without a trailing `-errors`, `-issues` or `-related-errors`; choose anchors that differ otherwise"),
-        );
-        return None;
+        ));
     }
-    variants.insert(variant, (location, anchor.to_owned()));
-    Some(anchor.to_owned())
+    variants.insert(variant.clone(), (location.clone(), anchor.to_owned()));
+    Ok(variant)
 }
 
 pub fn is_valid_anchor(anchor: &str) -> bool {

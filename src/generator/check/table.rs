@@ -1,24 +1,41 @@
 //! The rules for a catalogue table: its header, and each row's name, code and
 //! description.
 
+use super::super::diagnostics::{Diagnostic, Location};
+use super::super::inline::{code_span, doc_markdown, plain_text, Inline};
+use super::super::naming::{constant_name, KEYWORDS};
+use super::super::read::{RawCell, RawRow, RawTable};
 use super::{CheckedRow, FirstUses, HEADER};
-use crate::generator::diagnostics::Diagnostic;
-use crate::generator::inline::{code_span, doc_markdown, plain_text, Inline};
-use crate::generator::naming::{constant_name, KEYWORDS};
-use crate::generator::read::{RawCell, RawTable};
 
+/// Where each kind name and each `ErrorCode` constant was first used.
+pub(super) struct TableUses<'a> {
+    pub(super) names: &'a mut FirstUses,
+    pub(super) constants: &'a mut FirstUses,
+}
+
+/// Checks a table's header and rows; returns the rows that passed every rule.
 pub(super) fn check_table(
     table: &RawTable,
-    names: &mut FirstUses,
-    constants: &mut FirstUses,
+    uses: TableUses<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<CheckedRow> {
-    let header: Vec<String> = table
-        .header
-        .cells
-        .iter()
-        .map(|c| plain_text(&c.inlines))
-        .collect();
+    if !check_header(table, diagnostics) {
+        return Vec::new();
+    }
+    if table.rows.is_empty() {
+        diagnostics.push(Diagnostic::at(
+            &table.location,
+            "catalogue table without rows",
+        ));
+    }
+    let TableUses { names, constants } = uses;
+    (table.rows.iter())
+        .filter_map(|row| check_row(row, names, constants, diagnostics))
+        .collect()
+}
+
+/// The header is exactly `| Name | Code | Description |`.
+fn check_header(table: &RawTable, diagnostics: &mut Vec<Diagnostic>) -> bool {
     let expected = "`| Name | Code | Description |`";
     if table.header.source_cells != HEADER.len() {
         diagnostics.push(
@@ -33,10 +50,11 @@ pub(super) fn check_table(
                 "every table under `spec/` is a catalogue table with the header {expected}"
             )),
         );
-        return Vec::new();
+        return false;
     }
     let mut header_ok = true;
-    for ((cell, found), wanted) in table.header.cells.iter().zip(&header).zip(HEADER) {
+    for (cell, wanted) in table.header.cells.iter().zip(HEADER) {
+        let found = plain_text(&cell.inlines);
         if found != wanted {
             header_ok = false;
             diagnostics.push(
@@ -48,116 +66,123 @@ pub(super) fn check_table(
             );
         }
     }
-    if !header_ok {
-        return Vec::new();
-    }
-    if table.rows.is_empty() {
-        diagnostics.push(Diagnostic::at(
-            &table.location,
-            "catalogue table without rows",
-        ));
-    }
+    header_ok
+}
 
-    let mut rows = Vec::new();
-    for row in &table.rows {
-        if row.source_cells <= 1 {
-            diagnostics.push(
-                Diagnostic::at(&row.location, "this line is read as a table row")
-                    .help("a line right after a table continues it: put a blank line between the table and the text"),
-            );
-            continue;
+/// The three cells of a row, or why the row does not have three.
+fn row_cells(row: &RawRow) -> Result<[&RawCell; 3], Diagnostic> {
+    if row.source_cells <= 1 {
+        return Err(
+            Diagnostic::at(&row.location, "this line is read as a table row")
+                .help("a line right after a table continues it: put a blank line between the table and the text"),
+        );
+    }
+    match &row.cells[..] {
+        [name, code, description] if row.source_cells == HEADER.len() => {
+            Ok([name, code, description])
         }
-        if row.source_cells != HEADER.len() {
+        _ => {
             let help = if row.source_cells > HEADER.len() {
                 "a `|` inside a cell must be escaped as `\\|`"
             } else {
                 "every row has a name, a code and a description"
             };
-            diagnostics.push(
-                Diagnostic::at(
-                    &row.location,
-                    format!(
-                        "row has {} cells, expected 3 (Name, Code, Description)",
-                        row.source_cells
-                    ),
-                )
-                .help(help),
-            );
-            continue;
+            Err(Diagnostic::at(
+                &row.location,
+                format!(
+                    "row has {} cells, expected 3 (Name, Code, Description)",
+                    row.source_cells
+                ),
+            )
+            .help(help))
         }
-        let [name_cell, code_cell, description_cell] = &row.cells[..] else {
-            continue;
-        };
-        // A cell with unsupported markup gets that one diagnostic and no other.
-        let [name_clean, code_clean, description_clean] =
-            [name_cell, code_cell, description_cell].map(|cell| check_markup(cell, diagnostics));
-        let mut row_ok = name_clean && code_clean && description_clean;
-        let name = name_clean
-            .then(|| check_name(name_cell, diagnostics))
-            .flatten();
-        let code = code_clean
-            .then(|| check_code(code_cell, diagnostics))
-            .flatten();
-        let description = plain_text(&description_cell.inlines);
-        if !description_clean {
-            // Already reported.
-        } else if description.is_empty() {
-            row_ok = false;
-            diagnostics.push(
-                Diagnostic::at(&description_cell.location, "empty description")
-                    .help("describe when a Parse Server returns this code"),
-            );
-        } else if let Some(control) = description.chars().find(|c| c.is_control()) {
-            // Only an entity such as `&#13;` can put one here; in a doc comment a
-            // carriage return does not even compile.
-            row_ok = false;
-            diagnostics.push(
-                Diagnostic::at(
-                    &description_cell.location,
-                    format!("the description contains the control character {control:?}"),
-                )
-                .help("remove it, or the character entity such as `&#13;` that produces it"),
-            );
-        }
-        // Duplicates are checked even when the row has other problems, so that
-        // every problem is reported in one build.
-        let Some(name) = name else {
-            continue;
-        };
-        if let Some((first, _)) = names.get(&name) {
-            diagnostics.push(
-                Diagnostic::at(&name_cell.location, format!("duplicate name `{name}`"))
-                    .note(first, "first defined here")
-                    .help("names must be unique across every file of `spec/`"),
-            );
-            continue;
-        }
-        names.insert(name.clone(), (name_cell.location.clone(), name.clone()));
-        let constant = constant_name(&name);
-        if let Some((first, other)) = constants.get(&constant) {
-            diagnostics.push(
-                Diagnostic::at(
-                    &name_cell.location,
-                    format!("names `{other}` and `{name}` both become the constant `ErrorCode::{constant}`"),
-                )
-                .note(first, format!("`{other}` is here"))
-                .help("names must differ in more than letter case"),
-            );
-            continue;
-        }
-        constants.insert(constant, (name_cell.location.clone(), name.clone()));
-        let (Some(code), true) = (code, row_ok) else {
-            continue;
-        };
-        rows.push(CheckedRow {
-            location: row.location.clone(),
-            name,
-            code,
-            description,
-            description_markdown: doc_markdown(&description_cell.inlines),
-        });
     }
-    rows
+}
+
+/// Every rule of one row. Duplicates are checked even when the row has other
+/// problems, so that every problem is reported in one build.
+fn check_row(
+    row: &RawRow,
+    names: &mut FirstUses,
+    constants: &mut FirstUses,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<CheckedRow> {
+    let cells = row_cells(row)
+        .map_err(|problem| diagnostics.push(problem))
+        .ok()?;
+    let [name_cell, code_cell, description_cell] = cells;
+    // A cell with unsupported markup gets that one diagnostic and no other.
+    let [name_clean, code_clean, description_clean] =
+        cells.map(|cell| check_markup(cell, diagnostics));
+    let name = name_clean
+        .then(|| check_name(name_cell, diagnostics))
+        .flatten();
+    let code = code_clean
+        .then(|| check_code(code_cell, diagnostics))
+        .flatten();
+    let description = description_clean
+        .then(|| check_description(description_cell).map_err(|problem| diagnostics.push(problem)))
+        .and_then(Result::ok);
+    let name = name?;
+    let constant = claim_name(&name, &name_cell.location, names, constants)
+        .map_err(|problem| diagnostics.push(problem))
+        .ok()?;
+    Some(CheckedRow {
+        location: row.location.clone(),
+        name,
+        constant,
+        code: code?,
+        description: description?,
+        description_markdown: doc_markdown(&description_cell.inlines),
+    })
+}
+
+/// A description is non-empty text without control characters.
+fn check_description(cell: &RawCell) -> Result<String, Diagnostic> {
+    let description = plain_text(&cell.inlines);
+    if description.is_empty() {
+        return Err(Diagnostic::at(&cell.location, "empty description")
+            .help("describe when a Parse Server returns this code"));
+    }
+    if let Some(control) = description.chars().find(|c| c.is_control()) {
+        // Only an entity such as `&#13;` can put one here; in a doc comment a
+        // carriage return does not even compile.
+        return Err(Diagnostic::at(
+            &cell.location,
+            format!("the description contains the control character {control:?}"),
+        )
+        .help("remove it, or the character entity such as `&#13;` that produces it"));
+    }
+    Ok(description)
+}
+
+/// Records the name and its constant as used here, unless either is taken;
+/// returns the constant.
+fn claim_name(
+    name: &str,
+    location: &Location,
+    names: &mut FirstUses,
+    constants: &mut FirstUses,
+) -> Result<String, Diagnostic> {
+    if let Some((first, _)) = names.get(name) {
+        return Err(Diagnostic::at(location, format!("duplicate name `{name}`"))
+            .note(first, "first defined here")
+            .help("names must be unique across every file of `spec/`"));
+    }
+    names.insert(name.to_owned(), (location.clone(), name.to_owned()));
+    let constant = constant_name(name);
+    if let Some((first, other)) = constants.get(&constant) {
+        return Err(Diagnostic::at(
+            location,
+            format!(
+                "names `{other}` and `{name}` both become the constant `ErrorCode::{constant}`"
+            ),
+        )
+        .note(first, format!("`{other}` is here"))
+        .help("names must differ in more than letter case"));
+    }
+    constants.insert(constant.clone(), (location.clone(), name.to_owned()));
+    Ok(constant)
 }
 
 /// Reports the first raw HTML or unsupported markup of a cell (`<b>` and `</b>`

@@ -128,3 +128,41 @@ fn cells_are_counted_in_the_source_line_as_pulldown_cmark_splits_them() {
         assert_eq!(count_source_cells(line), cells, "{line:?}");
     }
 }
+
+/// A heading or a table inside a block quote or a list item is one to a
+/// reader too: both are read, rows and cells at their own positions.
+#[test]
+fn headings_and_tables_in_block_quotes_and_lists_are_read() {
+    let blocks = read_one(
+        "> ## Quoted {#quoted}\n>\n> | Name | Code | Description |\n> | --- | --- | --- |\n> | `A` | 1 | a \\| b |\n\n\
+         - | Name | Code | Description |\n  | --- | --- | --- |\n  | `B` | 2 | b |\n",
+    );
+    let summary: Vec<String> = (blocks.iter())
+        .map(|block| match block {
+            RawBlock::Section(heading) => {
+                format!("section {} at {}", heading.title, heading.location)
+            }
+            RawBlock::Table(table) => {
+                let row = &table.rows[0];
+                let cells: Vec<String> = (row.cells.iter())
+                    .map(|cell| format!("{}@{}", plain_text(&cell.inlines), cell.location.column))
+                    .collect();
+                format!(
+                    "row at {}: {} cells {}",
+                    row.location,
+                    row.source_cells,
+                    cells.join(" ")
+                )
+            }
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "section Quoted at spec/x.md:1:3",
+            "row at spec/x.md:5:3: 3 cells `A`@5 1@11 a | b@15",
+            "row at spec/x.md:9:3: 3 cells `B`@5 2@11 b@15",
+        ]
+    );
+}

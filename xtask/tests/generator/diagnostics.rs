@@ -118,6 +118,7 @@ invalid_fixtures! {
     markup_in_cell,
     table_before_section,
     section_without_anchor,
+    section_without_anchor_help,
     section_without_table,
     anchor_malformed,
     anchor_not_an_anchor,
@@ -134,6 +135,11 @@ invalid_fixtures! {
     not_utf8,
     many_problems_in_two_files,
     table_not_recognised,
+    lookalike_indented_code,
+    lookalike_escaped,
+    lookalike_html_block,
+    lookalike_link_reference,
+    lookalike_list_item,
 }
 
 /// A fixture directory that no test runs would silently test nothing.

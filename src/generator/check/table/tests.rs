@@ -1,8 +1,8 @@
 //! The cell rules on single cells: what is accepted, and the exact message
 //! and help of what is not.
 
+use super::super::super::diagnostics::Location;
 use super::*;
-use crate::generator::diagnostics::Location;
 
 fn cell(inlines: Vec<Inline>) -> RawCell {
     RawCell {
