@@ -656,16 +656,54 @@ const BODY_CASES: &[(&str, &[u8], Expect)] = &[
             reencoded: r#"{"code":101,"error":"x"}"#,
         },
     ),
-    // Kept values that no `serde_json::Value` can hold.
+    // A number no `serde_json::Value` can hold.
     (
         "a number beyond f64",
         br#"{"code":141,"error":1e400}"#,
-        Fails("JSON number 1e400 is out of the range of f64"),
+        Fails("number out of range"),
     ),
+    // Unpaired UTF-16 surrogates, as JavaScript's `JSON.stringify` writes them:
+    // kept as sent, read as U+FFFD (JavaScript's `toWellFormed`).
     (
         "an unpaired surrogate in a message",
-        br#"{"code":141,"error":"\ud800"}"#,
-        Fails("unexpected end of hex escape in the string at byte 0"),
+        br#"{"code":9006,"error":"Cloud Code: \ud800 lone"}"#,
+        Body {
+            code: Some(9006),
+            unparsed: None,
+            message: "Cloud Code: \u{fffd} lone",
+            extra: &[],
+            display: "9006: Cloud Code: \u{fffd} lone",
+            reencoded: SAME,
+        },
+    ),
+    (
+        "a trailing surrogate first, a reversed pair, a pair",
+        br#"{"error":"\udc00x\udc00\ud800 \ud83d\ude00","code":1}"#,
+        Body {
+            code: Some(1),
+            unparsed: None,
+            message: "\u{fffd}x\u{fffd}\u{fffd} \u{1f600}",
+            extra: &[],
+            display: "1 InternalServerError: \u{fffd}x\u{fffd}\u{fffd} \u{1f600}",
+            reencoded: SAME,
+        },
+    ),
+    (
+        "unpaired surrogates under `message`, in an extra field and in an object `error`",
+        br#"{"code":141,"message":"\ud800","stack":["\udfff"],"error":{"why":"\ud800"}}"#,
+        Body {
+            code: Some(141),
+            unparsed: None,
+            message: r#"{"why":"\ud800"}"#,
+            extra: &["message", "stack"],
+            display: r#"141 ScriptFailed/FunctionNotFound/JobNotFound/SuccessErrorNotCalled/MultupleSuccessErrorCalls: {"why":"\ud800"}"#,
+            reencoded: SAME,
+        },
+    ),
+    (
+        "an unpaired surrogate in a member name of the body",
+        br#"{"code":1,"error":"x","\ud800":1}"#,
+        Fails("unexpected end of hex escape"),
     ),
     // Duplicate keys are errors: JSON leaves their meaning open.
     (
@@ -859,14 +897,16 @@ fn errors_from_other_serde_formats_come_from_values() {
     assert_eq!(serde_json::to_value(&error).unwrap(), value);
 
     // From a `Value`, a body is as exact as that value: its floats are written
-    // back as serde_json writes them, whatever text they were parsed from.
+    // back as serde_json writes them; the views are that text as serde_json
+    // reads it (its default float parsing reads 1.41e25 one unit off).
     let value = json!({"code": "23505", "error": 1.41e25, "n": 0.1});
     let error: ParseError = serde_json::from_value(value.clone()).unwrap();
     assert_eq!(
         error.unparsed_code().map(ExactJson::value),
         Some(&json!("23505"))
     );
-    assert_eq!(error.message_value(), Some(&json!(1.41e25)));
+    let as_serde_json_reads = |text: &str| serde_json::from_str::<Value>(text).unwrap();
+    assert_eq!(error.message_value(), Some(&as_serde_json_reads("1.41e25")));
     assert_eq!(
         serde_json::to_string(&error).unwrap(),
         format!(r#"{{"code":"23505","error":{},"n":0.1}}"#, json!(1.41e25))
@@ -887,10 +927,11 @@ fn exact_json_keeps_text_and_value() {
         format!("{kept:?}"),
         r#"ExactJson([141e23,"caf\u00e9",{"b":1,"a":-0}])"#
     );
-    // The view: correctly rounded (serde_json's default parsing is not), the
-    // escape decoded, -0 the float -0.0 as serde_json reads it.
-    assert_eq!(kept, json!([1.41e25, "café", {"a": -0.0, "b": 1}]));
-    assert_eq!(kept.get(0).and_then(Value::as_f64), Some(1.41e25));
+    // The view: numbers as serde_json reads them (141e23 one unit off with its
+    // default features, -0 the float -0.0), the escape decoded.
+    let score = serde_json::from_str::<f64>("141e23").unwrap();
+    assert_eq!(kept, json!([score, "café", {"a": -0.0, "b": 1}]));
+    assert_eq!(kept.get(0).and_then(Value::as_f64), Some(score));
     assert_eq!(kept.clone().into_value(), Value::from(kept.clone()));
     // Equal as JSON values, whatever the spelling.
     let same: ExactJson = r#"[14.1e24,"café",{"a":-0.0,"b":1}]"#.parse().unwrap();
@@ -905,8 +946,12 @@ fn exact_json_keeps_text_and_value() {
         ("", "EOF while parsing a value at line 1 column 0"),
         ("[1,]", "expected value at line 1 column 4"),
         ("1 2", "trailing characters at line 1 column 3"),
-        ("1e400", "JSON number 1e400 is out of the range of f64"),
-        (r#""\ud800""#, "unexpected end of hex escape"),
+        ("1e400", "number out of range"),
+        (
+            r#""\ud800"#,
+            "EOF while parsing a string at line 1 column 7",
+        ),
+        (r#""\ud80""#, "invalid escape at line 1 column 7"),
     ] {
         match text.parse::<ExactJson>() {
             Ok(kept) => panic!("{text:?} parses to {kept:?}"),
@@ -915,7 +960,11 @@ fn exact_json_keeps_text_and_value() {
     }
     let deep = "[".repeat(129) + &"]".repeat(129);
     let error = deep.parse::<ExactJson>().unwrap_err().to_string();
-    assert!(error.contains("nested deeper than 128"), "{error}");
+    assert!(error.contains("recursion limit exceeded"), "{error}");
+    // An unpaired surrogate: kept, and U+FFFD in the view.
+    let kept: ExactJson = r#"{"a":"\udc00\ud800x"}"#.parse().unwrap();
+    assert_eq!(kept.to_string(), r#"{"a":"\udc00\ud800x"}"#);
+    assert_eq!(kept, json!({"a": "\u{fffd}\u{fffd}x"}));
 }
 
 /// The expected code, `reconnect` and `requestId`.
@@ -1346,7 +1395,7 @@ const BATCH_CASES: &[(&str, &[u8], Result<Items, &str>)] = &[
     (
         "a number no f64 holds",
         br#"[{"success":{"n":1e400}}]"#,
-        Err("/batch item 0: JSON number 1e400 is out of the range of f64"),
+        Err("/batch item 0: number out of range at line 1 column 24"),
     ),
     (
         "truncated",
@@ -1591,25 +1640,25 @@ fn decoding_allocates_only_the_message_and_kept_fields() {
         allocations_to_decode::<ParseError>(br#"{"code":101,"error":"x","stack":"at y"}"#),
         6
     );
-    // A code that is not an `i32`: its box, its exact text (a number has no
-    // string to allocate in its view), and the message.
+    // A code that is not an `i32` takes the general reader: its box, its exact
+    // text (a number has no string to allocate in its view), the message, and
+    // the list of the members' order (dropped again: it is the usual order).
     assert_eq!(
         allocations_to_decode::<ParseError>(br#"{"code":101.5,"error":"x"}"#),
-        3
-    );
-    // A message written with escapes is kept exactly: its box, its text, its
-    // view, and the buffer serde_json decodes the escapes in.
-    assert_eq!(
-        allocations_to_decode::<ParseError>(br#"{"code":101,"error":"caf\u00e9"}"#),
         4
     );
-    // LiveQuery: op, reconnect and requestId are read without allocating; the
-    // message, and the box that records where the code and the message stood
-    // (after `op`, the message before the code).
+    // A message written with escapes is kept exactly: its box, its text, its
+    // view, the buffer serde_json decodes the escapes in, and the order list.
+    assert_eq!(
+        allocations_to_decode::<ParseError>(br#"{"code":101,"error":"caf\u00e9"}"#),
+        5
+    );
+    // LiveQuery: op and reconnect are read without allocating; the message,
+    // the list of the members' order, and the exact text of `requestId`.
     assert_eq!(
         allocations_to_decode::<LiveQueryError>(
             br#"{"op":"error","error":"Invalid session token","code":209,"reconnect":false,"requestId":2}"#
         ),
-        2
+        3
     );
 }

@@ -1,5 +1,6 @@
 //! [`BatchResponse`] and [`BatchItem`]: the answer to a `/batch` request.
 
+use alloc::string::ToString;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -7,9 +8,9 @@ use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Seq
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value;
 
-use super::exact::Captured;
 use super::parse_error::{ErrorObject, Rule};
-use super::{ExactJson, Key, Message, ParseError};
+use super::raw::{Captured, Name};
+use super::{ExactJson, Message, ParseError};
 
 /// One entry of a `/batch` response: `{"success": ...}` or `{"error": {...}}`.
 ///
@@ -70,9 +71,9 @@ fn item_error<E: de::Error>(captured: Captured<'_>) -> Result<ParseError, E> {
         Captured::Text(text) if text.starts_with('{') => {
             ErrorObject(Rule::AnyObject).read_text(&text)
         }
-        Captured::Value(value @ Value::Object(_)) => ErrorObject(Rule::AnyObject)
-            .deserialize(value)
-            .map_err(E::custom),
+        Captured::Value(value @ Value::Object(_)) => {
+            ErrorObject(Rule::AnyObject).read_text(&value.to_string())
+        }
         other => Message::from_captured(other).map(ParseError::bare),
     }
 }
@@ -90,32 +91,25 @@ impl<'de> Deserialize<'de> for BatchItem {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BatchItem, A::Error> {
                 let mut item = None;
-                while let Some(key) = map.next_key()? {
-                    let (name, value) = match key {
-                        Key::Success => {
-                            let value = ExactJson::from_captured(map.next_value::<Captured>()?)?;
-                            ("success", BatchItem::Success(value))
-                        }
-                        Key::Error => {
-                            let error = item_error(map.next_value::<Captured>()?)?;
-                            ("error", BatchItem::Error(error))
-                        }
+                while let Some(Name(name)) = map.next_key()? {
+                    let value = match &*name {
+                        "success" => BatchItem::Success(map.next_value()?),
+                        "error" => BatchItem::Error(item_error(map.next_value()?)?),
                         other => {
                             return Err(de::Error::custom(format_args!(
-                                "unexpected field `{}` in a /batch item: expected only `success` or `error`",
-                                other.into_name()
+                                "unexpected field `{other}` in a /batch item: expected only `success` or `error`"
                             )))
                         }
                     };
-                    match item {
-                        None => item = Some(value),
-                        Some(BatchItem::Success(_)) if name == "success" => {
+                    match (&item, &value) {
+                        (None, _) => item = Some(value),
+                        (Some(BatchItem::Success(_)), BatchItem::Success(_)) => {
                             return Err(de::Error::duplicate_field("success"))
                         }
-                        Some(BatchItem::Error(_)) if name == "error" => {
+                        (Some(BatchItem::Error(_)), BatchItem::Error(_)) => {
                             return Err(de::Error::duplicate_field("error"))
                         }
-                        Some(_) => {
+                        (Some(_), _) => {
                             return Err(de::Error::custom(
                                 "a /batch item has both `success` and `error`",
                             ))

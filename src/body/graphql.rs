@@ -6,7 +6,6 @@
 //! hand-written names; only the generated names mirror the document's spelling.
 
 use alloc::borrow::Cow;
-use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -15,12 +14,10 @@ use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Seq
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
-use super::exact::Captured;
-use super::json_text::{canonical_integer, ObjectText};
-use super::parse_error::MessageKey;
+use super::raw::{Captured, Name};
 use super::{
-    fmt_error, found_members, same_members, write_in_received_order, Code, ExactJson, Key, Members,
-    Message, ParseError, Slot,
+    custom, find, fmt_error, found_members, same_members, write_in_order, Code, ExactJson, Member,
+    Members, Message, Object, ParseError,
 };
 use crate::{ErrorCode, ErrorKind};
 
@@ -56,28 +53,28 @@ use crate::{ErrorCode, ErrorKind};
 /// decode a body that is not a GraphQL response as a [`ParseError`].
 #[derive(Clone, Debug)]
 pub struct GraphQlResponse {
-    errors: Option<(Vec<GraphQlError>, Slot)>,
-    data: Option<(ExactJson, Slot)>,
+    errors: Option<Vec<GraphQlError>>,
+    data: Option<ExactJson>,
     extra: Vec<(String, ExactJson)>,
+    /// Every member, in the order received.
+    order: Vec<Member>,
 }
 
 impl GraphQlResponse {
     /// The errors, in the order received; empty when the response has none.
     pub fn errors(&self) -> &[GraphQlError] {
-        self.errors
-            .as_ref()
-            .map_or(&[], |(errors, _)| errors.as_slice())
+        self.errors.as_deref().unwrap_or_default()
     }
 
     /// The errors, in the order received.
     pub fn into_errors(self) -> Vec<GraphQlError> {
-        self.errors.map(|(errors, _)| errors).unwrap_or_default()
+        self.errors.unwrap_or_default()
     }
 
     /// The `data` member exactly as sent; `None` when absent. A failed mutation
     /// usually has `data` with `null` for the failed field.
     pub fn data(&self) -> Option<&ExactJson> {
-        self.data.as_ref().map(|(data, _)| data)
+        self.data.as_ref()
     }
 
     /// The members other than `errors` and `data`, in the order received.
@@ -94,14 +91,8 @@ impl GraphQlResponse {
 /// Equal when the members are, in any order.
 impl PartialEq for GraphQlResponse {
     fn eq(&self, other: &GraphQlResponse) -> bool {
-        fn errors(response: &GraphQlResponse) -> Option<&[GraphQlError]> {
-            response
-                .errors
-                .as_ref()
-                .map(|(errors, _)| errors.as_slice())
-        }
-        errors(self) == errors(other)
-            && self.data() == other.data()
+        self.errors == other.errors
+            && self.data == other.data
             && same_members(&self.extra, &other.extra)
     }
 }
@@ -145,10 +136,14 @@ impl Eq for GraphQlResponse {}
 ///   they have the shapes GraphQL specifies.
 #[derive(Clone, Debug)]
 pub struct GraphQlError {
-    message: Option<(Message, Slot)>,
-    extensions: Option<(Vec<(String, ExactJson)>, Slot)>,
+    message: Option<Message>,
+    /// The members of `extensions`, when it is an object.
+    extensions: Option<Vec<(String, ExactJson)>>,
+    /// From `extensions.code`.
     code: Code,
     extra: Vec<(String, ExactJson)>,
+    /// Every member, in the order received.
+    order: Vec<Member>,
 }
 
 /// One step of a GraphQL error's `path`: a field name, or an index into a list.
@@ -197,24 +192,20 @@ impl GraphQlError {
     /// The documented kinds for the code, in document order; empty when there
     /// is no `i32` code or the document does not list it.
     pub fn kinds(&self) -> &'static [ErrorKind] {
-        match self.code() {
-            Some(code) => code.kinds(),
-            None => &[],
-        }
+        self.code().map_or(&[], ErrorCode::kinds)
     }
 
     /// The message as text: the string sent, the exact JSON text of any other
     /// value, or `""` when there is no `message`.
     pub fn message(&self) -> Cow<'_, str> {
-        match &self.message {
-            Some((message, _)) => message.text(),
-            None => Cow::Borrowed(""),
-        }
+        self.message
+            .as_ref()
+            .map_or(Cow::Borrowed(""), Message::text)
     }
 
     /// The message as a JSON value; `None` when absent.
     pub fn message_value(&self) -> Option<&Value> {
-        self.message.as_ref().map(|(message, _)| message.value())
+        self.message.as_ref().map(Message::value)
     }
 
     /// The `path` to the field that failed, from the root of the response: field
@@ -254,9 +245,7 @@ impl GraphQlError {
     /// The members of `extensions`, in the order received, `code` included;
     /// empty when there is no `extensions` object.
     pub fn extensions(&self) -> &[(String, ExactJson)] {
-        self.extensions
-            .as_ref()
-            .map_or(&[], |(members, _)| members.as_slice())
+        self.extensions.as_deref().unwrap_or_default()
     }
 
     /// The member of `extensions` with this name, such as `stacktrace`.
@@ -281,29 +270,15 @@ impl GraphQlError {
     /// error has no code or message. The path, the locations and the other
     /// members are not part of a REST error body and are left out.
     pub fn to_parse_error(&self) -> ParseError {
-        ParseError {
-            code: self.code.clone(),
-            message: self.message.as_ref().map(|(message, _)| message.clone()),
-            message_key: MessageKey::Error,
-            layout: None,
-        }
+        ParseError::usual(self.code.clone(), self.message.clone())
     }
 }
 
 /// Equal when the members are, in any order.
 impl PartialEq for GraphQlError {
     fn eq(&self, other: &GraphQlError) -> bool {
-        fn message(error: &GraphQlError) -> Option<&Message> {
-            error.message.as_ref().map(|(message, _)| message)
-        }
-        fn extensions(error: &GraphQlError) -> Option<&[(String, ExactJson)]> {
-            error
-                .extensions
-                .as_ref()
-                .map(|(members, _)| members.as_slice())
-        }
-        message(self) == message(other)
-            && match (extensions(self), extensions(other)) {
+        self.message == other.message
+            && match (&self.extensions, &other.extensions) {
                 (Some(a), Some(b)) => same_members(a, b),
                 (a, b) => a.is_none() && b.is_none(),
             }
@@ -316,65 +291,47 @@ impl Eq for GraphQlError {}
 /// As [`ParseError`]'s `Display`: the code and the message.
 impl fmt::Display for GraphQlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt_error(
-            f,
-            &self.code,
-            self.message.as_ref().map(|(message, _)| message),
-        )
+        fmt_error(f, &self.code, self.message.as_ref())
     }
 }
 
 impl core::error::Error for GraphQlError {}
 
-fn find<'a>(members: &'a [(String, ExactJson)], name: &str) -> Option<&'a ExactJson> {
-    members
-        .iter()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value)
-}
+/// The members of an object, in order, each kept exactly; a duplicate name is
+/// an error.
+struct ObjectMembers;
 
-/// `extensions`: its members when it is an object, else the value itself.
-enum Extensions {
-    Object(Vec<(String, ExactJson)>),
-    Other(ExactJson),
-}
+impl<'de> Visitor<'de> for ObjectMembers {
+    type Value = Vec<(String, ExactJson)>;
 
-fn extensions<E: de::Error>(captured: Captured<'_>) -> Result<Extensions, E> {
-    match captured {
-        // serde_json hands the object over as text: read it member by member.
-        Captured::Text(text) => match ObjectText::new(&text) {
-            Some(mut object) => {
-                let mut members = Members::default();
-                while let Some((name, value)) = object.next_member().map_err(E::custom)? {
-                    let key = Key::Other(name.into_owned());
-                    members.read_extra(key, Captured::Text(Cow::Borrowed(value)))?;
-                }
-                members.finish().map(Extensions::Object)
-            }
-            None => ExactJson::from_text(&text)
-                .map(Extensions::Other)
-                .map_err(E::custom),
-        },
-        Captured::Value(Value::Object(object)) => Ok(Extensions::Object(
-            object
-                .into_iter()
-                .map(|(name, value)| (name, ExactJson::from(value)))
-                .collect(),
-        )),
-        Captured::Value(other) => Ok(Extensions::Other(ExactJson::from(other))),
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut members = Members::default();
+        while let Some(Name(name)) = map.next_key()? {
+            members.extra(name, map.next_value()?)?;
+        }
+        Ok(members.finish()?.extra)
     }
 }
 
-/// The code in an `extensions` object's `code` member.
-fn extensions_code(members: &[(String, ExactJson)]) -> Code {
-    match find(members, "code") {
-        None => Code::Absent,
-        Some(code) => {
-            match canonical_integer(code.as_raw().get()).and_then(|code| i32::try_from(code).ok()) {
-                Some(code) => Code::Known(ErrorCode::new(code)),
-                None => Code::Unparsed(Box::new(code.clone())),
-            }
-        }
+/// The members of `extensions` when it is an object; else the value, given back.
+fn object_members<'a, E: de::Error>(
+    captured: Captured<'a>,
+) -> Result<Result<Vec<(String, ExactJson)>, Captured<'a>>, E> {
+    match captured {
+        // serde_json hands the object over as text: read it member by member.
+        Captured::Text(text) if text.starts_with('{') => serde_json::Deserializer::from_str(&text)
+            .deserialize_map(ObjectMembers)
+            .map(Ok)
+            .map_err(custom),
+        Captured::Value(Value::Object(object)) => Ok(Ok(object
+            .into_iter()
+            .map(|(name, value)| (name, ExactJson::from(value)))
+            .collect())),
+        other => Ok(Err(other)),
     }
 }
 
@@ -391,46 +348,40 @@ impl<'de> Deserialize<'de> for GraphQlError {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<GraphQlError, A::Error> {
                 let mut members = Members::default();
-                let mut message = None;
-                let mut extensions_member = None;
-                while let Some(key) = map.next_key::<Key>()? {
-                    match key {
-                        Key::Message => {
-                            if message.is_some() {
-                                return Err(de::Error::duplicate_field("message"));
-                            }
-                            let slot = members.own_slot();
-                            let value = Message::from_captured(map.next_value::<Captured>()?)?;
-                            message = Some((value, slot));
+                let (mut message, mut extensions, mut seen_extensions) = (None, None, false);
+                while let Some(Name(name)) = map.next_key()? {
+                    match &*name {
+                        "message" => {
+                            members.own(Member::Message, "message")?;
+                            message = Some(Message::from_captured(map.next_value()?)?);
                         }
-                        Key::Extensions => {
-                            if extensions_member.is_some() {
-                                return Err(de::Error::duplicate_field("extensions"));
-                            }
-                            match extensions(map.next_value::<Captured>()?)? {
-                                Extensions::Object(object) => {
-                                    let slot = members.own_slot();
-                                    extensions_member = Some(Some((object, slot)));
+                        "extensions" if seen_extensions => {
+                            return Err(de::Error::duplicate_field("extensions"))
+                        }
+                        "extensions" => {
+                            seen_extensions = true;
+                            match object_members(map.next_value()?)? {
+                                Ok(object) => {
+                                    members.own(Member::Extensions, "extensions")?;
+                                    extensions = Some(object);
                                 }
                                 // Not an object: an ordinary member, in its place.
-                                Extensions::Other(value) => {
-                                    members.push_extra("extensions".into(), value);
-                                    extensions_member = Some(None);
-                                }
+                                Err(value) => members.extra(name, value)?,
                             }
                         }
-                        other => members.read_extra(other, map.next_value::<Captured>()?)?,
+                        _ => members.extra(name, map.next_value()?)?,
                     }
                 }
-                let extensions = extensions_member.flatten();
+                let Members { order, extra } = members.finish()?;
                 let code = extensions
-                    .as_ref()
-                    .map_or(Code::Absent, |(object, _)| extensions_code(object));
+                    .as_deref()
+                    .and_then(|object| find(object, "code"));
                 Ok(GraphQlError {
                     message,
+                    code: code.map_or(Code::Absent, Code::from_exact),
                     extensions,
-                    code,
-                    extra: members.finish()?,
+                    extra,
+                    order,
                 })
             }
         }
@@ -439,42 +390,15 @@ impl<'de> Deserialize<'de> for GraphQlError {
     }
 }
 
-/// An object's members, written in order.
-struct MembersInOrder<'a>(&'a [(String, ExactJson)]);
-
-impl Serialize for MembersInOrder<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (name, value) in self.0 {
-            map.serialize_entry(name, value)?;
-        }
-        map.end()
-    }
-}
-
 /// Every member in the order received.
 impl Serialize for GraphQlError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        const MESSAGE: u8 = 0;
-        const EXTENSIONS: u8 = 1;
-        let own_members = [
-            self.message.as_ref().map(|(_, slot)| (*slot, MESSAGE)),
-            self.extensions
-                .as_ref()
-                .map(|(_, slot)| (*slot, EXTENSIONS)),
-        ];
-        let mut own = [(Slot::default(), 0); 2];
-        let mut count = 0;
-        for member in own_members.into_iter().flatten() {
-            own[count] = member;
-            count += 1;
-        }
-        let mut map = serializer.serialize_map(Some(count + self.extra.len()))?;
-        write_in_received_order(&mut map, &self.extra, &mut own[..count], |map, id| {
-            match (id, &self.message, &self.extensions) {
-                (MESSAGE, Some((message, _)), _) => map.serialize_entry("message", message),
-                (EXTENSIONS, _, Some((members, _))) => {
-                    map.serialize_entry("extensions", &MembersInOrder(members))
+        let mut map = serializer.serialize_map(Some(self.order.len()))?;
+        write_in_order(&mut map, &self.order, &self.extra, |map, member| {
+            match (member, &self.message, &self.extensions) {
+                (Member::Message, Some(message), _) => map.serialize_entry("message", message),
+                (Member::Extensions, _, Some(object)) => {
+                    map.serialize_entry("extensions", &Object(object))
                 }
                 _ => Ok(()),
             }
@@ -534,29 +458,21 @@ impl<'de> Deserialize<'de> for GraphQlResponse {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<GraphQlResponse, A::Error> {
                 let mut members = Members::default();
-                let mut errors = None;
-                let mut data = None;
-                while let Some(key) = map.next_key::<Key>()? {
-                    match key {
-                        Key::Errors => {
-                            if errors.is_some() {
-                                return Err(de::Error::duplicate_field("errors"));
-                            }
-                            let slot = members.own_slot();
-                            errors = Some((map.next_value_seed(ErrorList)?, slot));
+                let (mut errors, mut data) = (None, None);
+                while let Some(Name(name)) = map.next_key()? {
+                    match &*name {
+                        "errors" => {
+                            members.own(Member::Errors, "errors")?;
+                            errors = Some(map.next_value_seed(ErrorList)?);
                         }
-                        Key::Data => {
-                            if data.is_some() {
-                                return Err(de::Error::duplicate_field("data"));
-                            }
-                            let slot = members.own_slot();
-                            let value = ExactJson::from_captured(map.next_value::<Captured>()?)?;
-                            data = Some((value, slot));
+                        "data" => {
+                            members.own(Member::Data, "data")?;
+                            data = Some(map.next_value()?);
                         }
-                        other => members.read_extra(other, map.next_value::<Captured>()?)?,
+                        _ => members.extra(name, map.next_value()?)?,
                     }
                 }
-                let extra = members.finish()?;
+                let Members { order, extra } = members.finish()?;
                 if errors.is_none() && data.is_none() {
                     return Err(de::Error::custom(format_args!(
                         "not a GraphQL response: it has neither `errors` nor `data` (found {})",
@@ -567,6 +483,7 @@ impl<'de> Deserialize<'de> for GraphQlResponse {
                     errors,
                     data,
                     extra,
+                    order,
                 })
             }
         }
@@ -578,23 +495,11 @@ impl<'de> Deserialize<'de> for GraphQlResponse {
 /// Every member in the order received.
 impl Serialize for GraphQlResponse {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        const ERRORS: u8 = 0;
-        const DATA: u8 = 1;
-        let own_members = [
-            self.errors.as_ref().map(|(_, slot)| (*slot, ERRORS)),
-            self.data.as_ref().map(|(_, slot)| (*slot, DATA)),
-        ];
-        let mut own = [(Slot::default(), 0); 2];
-        let mut count = 0;
-        for member in own_members.into_iter().flatten() {
-            own[count] = member;
-            count += 1;
-        }
-        let mut map = serializer.serialize_map(Some(count + self.extra.len()))?;
-        write_in_received_order(&mut map, &self.extra, &mut own[..count], |map, id| {
-            match (id, &self.errors, &self.data) {
-                (ERRORS, Some((errors, _)), _) => map.serialize_entry("errors", errors),
-                (DATA, _, Some((data, _))) => map.serialize_entry("data", data),
+        let mut map = serializer.serialize_map(Some(self.order.len()))?;
+        write_in_order(&mut map, &self.order, &self.extra, |map, member| {
+            match (member, &self.errors, &self.data) {
+                (Member::Errors, Some(errors), _) => map.serialize_entry("errors", errors),
+                (Member::Data, _, Some(data)) => map.serialize_entry("data", data),
                 _ => Ok(()),
             }
         })?;

@@ -2,7 +2,6 @@
 //! `/batch` sub-request.
 
 use alloc::borrow::Cow;
-use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -11,11 +10,10 @@ use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Vis
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
-use super::exact::{Captured, FirstKey, RawText, RAW_VALUE_TOKEN};
-use super::json_text::{invalid_type, ObjectText};
+use super::raw::{self, Captured, Name, TOKEN};
 use super::{
-    fmt_error, found_members, same_members, write_in_received_order, Code, ExactJson, Key, Members,
-    Message, Slot,
+    custom, fmt_error, found_members, i32_of_text, same_members, write_in_order, Code, ExactJson,
+    Member, Members, Message,
 };
 use crate::{ErrorCode, ErrorKind};
 
@@ -81,6 +79,10 @@ use crate::{ErrorCode, ErrorKind};
 ///   [`ExactJson`]: re-encoded as received, numbers and nested member order
 ///   included. A string message is re-encoded as received too, escapes
 ///   included.
+/// - Strings may hold escapes of unpaired UTF-16 surrogates, which
+///   JavaScript's `JSON.stringify` writes (`"\ud800"`): they are kept as sent,
+///   and [`message`](Self::message) reads each as U+FFFD, as JavaScript's
+///   `toWellFormed` does. (Member names of the body itself must be Unicode.)
 /// - Encoding writes the members in the order received, without whitespace.
 ///   Member names are written as serde_json escapes them (a name sent as
 ///   `"\u0063ode"` is read as `code` and written as `"code"`).
@@ -89,76 +91,10 @@ pub struct ParseError {
     pub(super) code: Code,
     pub(super) message: Option<Message>,
     pub(super) message_key: MessageKey,
-    /// The extra fields, and where the code and the message stood among them
-    /// and among a LiveQuery message's own members. `None` for the usual body
-    /// (no extra fields, the code before the message): kept out of line so that
-    /// a body stays small to move around.
-    pub(super) layout: Option<Box<Layout>>,
-}
-
-/// See [`ParseError::layout`].
-#[derive(Clone, Debug)]
-pub(super) struct Layout {
     extra: Vec<(String, ExactJson)>,
-    code_slot: Slot,
-    message_slot: Slot,
-}
-
-/// The slots of the code and of the message without a [`Layout`].
-fn usual_slots(has_code: bool) -> (Slot, Slot) {
-    if has_code {
-        (Slot::FIRST, Slot::SECOND)
-    } else {
-        (Slot::FIRST, Slot::FIRST)
-    }
-}
-
-impl ParseError {
-    fn with_layout(
-        code: Code,
-        message: Option<Message>,
-        message_key: MessageKey,
-        extra: Vec<(String, ExactJson)>,
-        code_slot: Slot,
-        message_slot: Slot,
-    ) -> ParseError {
-        let (usual_code_slot, usual_message_slot) = usual_slots(code.is_present());
-        let usual = extra.is_empty()
-            && (!code.is_present() || code_slot == usual_code_slot)
-            && (message.is_none() || message_slot == usual_message_slot);
-        let layout = (!usual).then(|| {
-            Box::new(Layout {
-                extra,
-                code_slot,
-                message_slot,
-            })
-        });
-        ParseError {
-            code,
-            message,
-            message_key,
-            layout,
-        }
-    }
-
-    fn slots(&self) -> (Slot, Slot) {
-        match &self.layout {
-            Some(layout) => (layout.code_slot, layout.message_slot),
-            None => usual_slots(self.code.is_present()),
-        }
-    }
-}
-
-/// The members, without the bookkeeping of their order.
-impl fmt::Debug for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ParseError")
-            .field("code", &self.code)
-            .field("message", &self.message)
-            .field("message_key", &self.message_key)
-            .field("extra", &self.extra_fields())
-            .finish()
-    }
+    /// Every member in the order received ([`Member::Error`] is the message
+    /// under its key); empty for the usual order, the code before the message.
+    pub(super) order: Vec<Member>,
 }
 
 /// The key the message was sent under: Parse Server uses `error` except for
@@ -171,24 +107,24 @@ pub(super) enum MessageKey {
     Bare,
 }
 
-impl MessageKey {
-    fn as_str(self) -> &'static str {
-        match self {
-            MessageKey::Error | MessageKey::Bare => "error",
-            MessageKey::Message => "message",
-        }
-    }
-}
-
 impl ParseError {
     /// The body `{"code": code, "error": message}`, as Parse Server sends for a
     /// `Parse.Error`.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ParseError::usual(
+            Code::Known(code),
+            Some(Message::Text(message.into().into())),
+        )
+    }
+
+    /// A body of the code and the message alone, in the usual order.
+    pub(super) fn usual(code: Code, message: Option<Message>) -> Self {
         ParseError {
-            code: Code::Known(code),
-            message: Some(Message::Text(Value::String(message.into()))),
+            code,
+            message,
             message_key: MessageKey::Error,
-            layout: None,
+            extra: Vec::new(),
+            order: Vec::new(),
         }
     }
 
@@ -196,10 +132,8 @@ impl ParseError {
     /// message, and encoding writes it alone.
     pub(super) fn bare(message: Message) -> Self {
         ParseError {
-            code: Code::Absent,
-            message: Some(message),
             message_key: MessageKey::Bare,
-            layout: None,
+            ..ParseError::usual(Code::Absent, Some(message))
         }
     }
 
@@ -218,8 +152,7 @@ impl ParseError {
     /// the code is an `i32` ([`code`](Self::code) is then `Some`) or absent.
     ///
     /// ```
-    /// use parse_error_codes::{BatchResponse, ExactJson};
-    /// use serde_json::json;
+    /// use parse_error_codes::BatchResponse;
     ///
     /// let body = br#"[{"error":{"code":"23505","error":"duplicate key value violates unique constraint"}}]"#;
     /// let batch: BatchResponse = serde_json::from_slice(body)?;
@@ -233,20 +166,19 @@ impl ParseError {
         self.code.unparsed()
     }
 
-    /// The message as text: the string the server sent, or the exact JSON text
-    /// of a non-string `error` (Cloud Code may throw an object or a number), or
-    /// `""` when the body has no message.
+    /// The message as text: the string the server sent (with U+FFFD for each
+    /// unpaired surrogate escape), or the exact JSON text of a non-string
+    /// `error` (Cloud Code may throw an object or a number), or `""` when the
+    /// body has no message.
     #[inline]
     pub fn message(&self) -> Cow<'_, str> {
-        match &self.message {
-            Some(message) => message.text(),
-            None => Cow::Borrowed(""),
-        }
+        self.message
+            .as_ref()
+            .map_or(Cow::Borrowed(""), Message::text)
     }
 
     /// The message as a JSON value: `None` when absent, otherwise its value
-    /// (`Value::Null` for `"error": null`), numbers parsed as
-    /// [`ExactJson::value`] parses them.
+    /// (`Value::Null` for `"error": null`), as [`ExactJson::value`] reads it.
     #[inline]
     pub fn message_value(&self) -> Option<&Value> {
         self.message.as_ref().map(Message::value)
@@ -255,26 +187,17 @@ impl ParseError {
     /// The documented kinds for the code, in document order; empty when there
     /// is no `i32` code or the document does not list it.
     pub fn kinds(&self) -> &'static [ErrorKind] {
-        match self.code() {
-            Some(code) => code.kinds(),
-            None => &[],
-        }
+        self.code().map_or(&[], ErrorCode::kinds)
     }
 
     /// The members other than `code` and the message, in the order received.
     pub fn extra_fields(&self) -> &[(String, ExactJson)] {
-        match &self.layout {
-            Some(layout) => &layout.extra,
-            None => &[],
-        }
+        &self.extra
     }
 
     /// The extra field with this name, if the body has one.
     pub fn extra_field(&self, name: &str) -> Option<&ExactJson> {
-        self.extra_fields()
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value)
+        super::find(&self.extra, name)
     }
 
     /// The body from the text of the shapes Parse Server writes for almost every
@@ -282,122 +205,87 @@ impl ParseError {
     /// `{"code":N}` and `{"error":"..."}`, written as Parse Server writes them:
     /// no whitespace, an `i32` code, a string without escapes. `None` for any
     /// other text, which the general reader takes. This is the hot path of every
-    /// decoded body, and gives the same result as the general reader
-    /// (`xtask/tests/body_properties.rs` checks it).
+    /// decoded body (the decode benchmark), and gives the same result as the
+    /// general reader (`xtask/tests/body_properties.rs` checks it).
     #[inline]
     fn from_canonical_text(text: &str) -> Option<ParseError> {
         let (code, rest) = match text.strip_prefix("{\"code\":") {
             Some(rest) => {
-                let (code, rest) = leading_code(rest)?;
-                if rest == "}" {
-                    return Some(ParseError {
-                        code: Code::Known(ErrorCode::new(code)),
-                        message: None,
-                        message_key: MessageKey::Error,
-                        layout: None,
-                    });
+                let end = rest.find([',', '}'])?;
+                let code = Code::Known(ErrorCode::new(i32_of_text(&rest[..end])?));
+                match &rest[end..] {
+                    "}" => return Some(ParseError::usual(code, None)),
+                    rest => (code, rest.strip_prefix(',')?),
                 }
-                (Some(code), rest.strip_prefix(',')?)
             }
-            None => (None, text.strip_prefix('{')?),
+            None => (Code::Absent, text.strip_prefix('{')?),
         };
         let (message_key, message) = match rest.strip_prefix("\"error\":\"") {
             Some(message) => (MessageKey::Error, message),
-            None if code.is_some() => (MessageKey::Message, rest.strip_prefix("\"message\":\"")?),
+            None if code.is_present() => {
+                (MessageKey::Message, rest.strip_prefix("\"message\":\"")?)
+            }
             None => return None,
         };
         let message = message.strip_suffix("\"}")?;
-        if has_quote_or_backslash(message.as_bytes()) {
+        if message.contains(['"', '\\']) {
             return None;
         }
-        // The `Code` is built only here, in the result: building it earlier made
-        // the compiler move a half-written enum (a store-forwarding stall).
+        let message = Some(Message::Text(Value::String(message.into())));
         Some(ParseError {
-            code: match code {
-                Some(code) => Code::Known(ErrorCode::new(code)),
-                None => Code::Absent,
-            },
-            message: Some(Message::Text(Value::String(message.into()))),
             message_key,
-            layout: None,
+            ..ParseError::usual(code, message)
         })
     }
 
     /// The number of members encoding writes.
     pub(super) fn member_count(&self) -> usize {
-        usize::from(self.code.is_present())
-            + usize::from(self.message.is_some())
-            + self.extra_fields().len()
+        usize::from(self.code.is_present()) + usize::from(self.message.is_some()) + self.extra.len()
     }
 
-    /// The code and the message, as members a type writes itself (ids 0 and 1
-    /// for [`ParseError::write_own`]).
-    pub(super) fn own_members(&self) -> impl Iterator<Item = (Slot, u8)> {
-        let (code_slot, message_slot) = self.slots();
-        let code = self.code.is_present().then_some((code_slot, 0));
-        let message = self.message.is_some().then_some((message_slot, 1));
-        code.into_iter().chain(message)
-    }
-
-    pub(super) fn write_own<M: SerializeMap>(&self, map: &mut M, id: u8) -> Result<(), M::Error> {
-        match (id, &self.message) {
-            (0, _) => map.serialize_entry("code", &self.code),
-            (_, Some(message)) => map.serialize_entry(self.message_key.as_str(), message),
-            (_, None) => Ok(()),
-        }
+    /// Writes the members in the order received; `outer` writes the members of
+    /// an enclosing LiveQuery message.
+    pub(super) fn write_members<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        mut outer: impl FnMut(&mut M, Member) -> Result<(), M::Error>,
+    ) -> Result<(), M::Error> {
+        let usual: &[Member] = match (self.code.is_present(), self.message.is_some()) {
+            (true, true) => &[Member::Code, Member::Error],
+            (true, false) => &[Member::Code],
+            (false, true) => &[Member::Error],
+            (false, false) => &[],
+        };
+        let order = if self.order.is_empty() {
+            usual
+        } else {
+            &self.order
+        };
+        write_in_order(map, order, &self.extra, |map, member| {
+            match (member, &self.message) {
+                (Member::Code, _) => map.serialize_entry("code", &self.code),
+                (Member::Error, Some(message)) => {
+                    let key = match self.message_key {
+                        MessageKey::Message => "message",
+                        MessageKey::Error | MessageKey::Bare => "error",
+                    };
+                    map.serialize_entry(key, message)
+                }
+                (other, _) => outer(map, other),
+            }
+        })
     }
 }
 
-/// The `i32` written canonically (as serde_json writes it) at the start of
-/// `text`, and the rest of `text`; `None` for anything else, such as `-0`, a
-/// fraction, an exponent or an integer beyond `i32`.
-#[inline]
-fn leading_code(text: &str) -> Option<(i32, &str)> {
-    let bytes = text.as_bytes();
-    let negative = bytes.first() == Some(&b'-');
-    let start = usize::from(negative);
-    let mut end = start;
-    let mut magnitude: i64 = 0;
-    while let Some(&digit) = bytes.get(end) {
-        if !digit.is_ascii_digit() {
-            break;
-        }
-        // `i32::MIN` has ten digits: an eleventh is out of range anyway.
-        if end - start == 10 {
-            return None;
-        }
-        magnitude = magnitude * 10 + i64::from(digit - b'0');
-        end += 1;
-    }
-    let digits = end - start;
-    // A leading zero is `0` alone; `-0` is not an integer's canonical text.
-    if digits == 0 || (bytes[start] == b'0' && (digits > 1 || negative)) {
-        return None;
-    }
-    let code = i32::try_from(if negative { -magnitude } else { magnitude }).ok()?;
-    Some((code, text.get(end..)?))
-}
-
-/// Whether `bytes` holds a `"` or a `\\`, eight bytes at a time, the last
-/// word overlapping the one before it rather than a byte loop for the tail:
-/// messages are short, and on them this beats `memchr` twice or a vectorized
-/// loop with its scalar tail.
-fn has_quote_or_backslash(bytes: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // The classic zero-byte test, for each of the two bytes.
-    let has = |chunk: &[u8]| {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let word = u64::from_ne_bytes(word);
-        let quote = word ^ (ONES * u64::from(b'"'));
-        let backslash = word ^ (ONES * u64::from(b'\\'));
-        ((quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash)) & HIGHS
-            != 0
-    };
-    match bytes.len().checked_sub(8) {
-        None => bytes.iter().any(|&byte| byte == b'"' || byte == b'\\'),
-        Some(last) => bytes.chunks_exact(8).any(has) || has(&bytes[last..]),
+/// The members, without their order.
+impl fmt::Debug for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ParseError")
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("message_key", &self.message_key)
+            .field("extra", &self.extra)
+            .finish()
     }
 }
 
@@ -408,7 +296,7 @@ impl PartialEq for ParseError {
         self.code == other.code
             && self.message == other.message
             && self.message_key == other.message_key
-            && same_members(self.extra_fields(), other.extra_fields())
+            && same_members(&self.extra, &other.extra)
     }
 }
 
@@ -436,108 +324,88 @@ pub(super) enum Rule {
 
 /// The members of an error body, gathered in one pass.
 #[derive(Default)]
-pub(super) struct BodyFields {
-    members: Members,
-    code: Option<(Code, Slot)>,
-    error: Option<(Message, Slot)>,
-    message: Option<(Message, Slot)>,
+pub(super) struct ErrorFields {
+    pub(super) members: Members,
+    code: Option<Code>,
+    error: Option<Message>,
+    message: Option<Message>,
 }
 
-impl BodyFields {
-    /// The slot of a member the caller reads itself (LiveQuery's `op`...).
-    pub(super) fn own_slot(&mut self) -> Slot {
-        self.members.own_slot()
-    }
-
-    /// Reads the member `key`, which is not one of the caller's own members.
-    pub(super) fn read<E: de::Error>(&mut self, key: Key, value: Captured<'_>) -> Result<(), E> {
-        match key {
-            Key::Code => {
-                if self.code.is_some() {
-                    return Err(de::Error::duplicate_field("code"));
-                }
-                let slot = self.members.own_slot();
-                self.code = Some((Code::from_captured(value)?, slot));
+impl ErrorFields {
+    /// Reads the member `name`: the code, the message, or an extra field.
+    pub(super) fn read<E: de::Error>(
+        &mut self,
+        name: Cow<'_, str>,
+        value: Captured,
+    ) -> Result<(), E> {
+        match &*name {
+            "code" => {
+                self.members.own(Member::Code, "code")?;
+                self.code = Some(Code::from_captured(value)?);
             }
-            Key::Error => {
-                if self.error.is_some() {
-                    return Err(de::Error::duplicate_field("error"));
-                }
-                let slot = self.members.own_slot();
-                self.error = Some((Message::from_captured(value)?, slot));
+            "error" => {
+                self.members.own(Member::Error, "error")?;
+                self.error = Some(Message::from_captured(value)?);
             }
-            Key::Message => {
-                if self.message.is_some() {
-                    return Err(de::Error::duplicate_field("message"));
-                }
-                let slot = self.members.own_slot();
-                self.message = Some((Message::from_captured(value)?, slot));
+            "message" => {
+                self.members.own(Member::Message, "message")?;
+                self.message = Some(Message::from_captured(value)?);
             }
-            other => self.members.read_extra(other, value)?,
+            _ => self.members.extra(name, value)?,
         }
         Ok(())
     }
 
-    /// The body, once every member is read; `outer` are the slots of the
-    /// caller's own members, which move when `message` turns out to be an extra
-    /// field.
-    pub(super) fn finish<E: de::Error>(
-        self,
-        rule: Rule,
-        outer: &mut [&mut Slot],
-    ) -> Result<ParseError, E> {
-        let BodyFields {
-            members,
-            code,
-            error,
-            message,
-        } = self;
-        let mut extra = members.finish()?;
-        let (code, mut code_slot) = code.unwrap_or((Code::Absent, Slot::default()));
-        let (message, message_slot, message_key) = match (error, message) {
-            (Some((error, mut error_slot)), Some((message, message_slot))) => {
-                // `message` next to `error` is an extra field, in its place.
+    /// The body, once every member is read.
+    pub(super) fn finish<E: de::Error>(self, rule: Rule) -> Result<ParseError, E> {
+        let Members {
+            mut order,
+            mut extra,
+        } = self.members.finish()?;
+        let code = self.code.unwrap_or(Code::Absent);
+        let message_at = order.iter().position(|member| *member == Member::Message);
+        let (message, message_key) = match (self.error, self.message, message_at) {
+            // `message` next to `error` is an extra field, in its place.
+            (Some(error), Some(message), Some(at)) => {
+                let index = order[..at].iter().filter(|m| **m == Member::Extra).count();
                 let message = match message {
-                    Message::Text(value) => ExactJson::from(value),
+                    Message::Text(text) => ExactJson::from(text),
                     Message::Json(json) => *json,
                 };
-                extra.insert(
-                    message_slot.extras_before as usize,
-                    ("message".into(), message),
-                );
-                let later = |slot: &&mut Slot| slot.order > message_slot.order;
-                for slot in [&mut code_slot, &mut error_slot]
-                    .into_iter()
-                    .chain(outer.iter_mut().map(|slot| &mut **slot))
-                    .filter(later)
-                {
-                    slot.extras_before += 1;
-                }
-                (Some(error), error_slot, MessageKey::Error)
+                extra.insert(index, ("message".into(), message));
+                order[at] = Member::Extra;
+                (Some(error), MessageKey::Error)
             }
-            (Some((error, slot)), None) => (Some(error), slot, MessageKey::Error),
-            (None, message) if rule == Rule::ErrorBody && !code.is_present() => {
-                let names = message
-                    .is_some()
-                    .then_some("message")
-                    .into_iter()
-                    .chain(extra.iter().map(|(name, _)| name.as_str()));
+            (None, message, _) if rule == Rule::ErrorBody && !code.is_present() => {
+                let names = message.map(|_| "message").into_iter();
+                let found = found_members(names.chain(extra.iter().map(|(name, _)| name.as_str())));
                 return Err(E::custom(format_args!(
-                    "not a Parse error body: it has neither `code` nor `error` (found {})",
-                    found_members(names)
+                    "not a Parse error body: it has neither `code` nor `error` (found {found})"
                 )));
             }
-            (None, Some((message, slot))) => (Some(message), slot, MessageKey::Message),
-            (None, None) => (None, Slot::default(), MessageKey::Error),
+            (None, Some(message), Some(at)) => {
+                order[at] = Member::Error;
+                (Some(message), MessageKey::Message)
+            }
+            (error, _, _) => (error, MessageKey::Error),
         };
-        Ok(ParseError::with_layout(
+        let mut error = ParseError {
             code,
             message,
             message_key,
             extra,
-            code_slot,
-            message_slot,
-        ))
+            order,
+        };
+        let usual = [Member::Code, Member::Error]
+            .into_iter()
+            .filter(|member| match member {
+                Member::Code => error.code.is_present(),
+                _ => error.message.is_some(),
+            });
+        if error.extra.is_empty() && error.order.iter().copied().eq(usual) {
+            error.order = Vec::new();
+        }
+        Ok(error)
     }
 }
 
@@ -545,42 +413,23 @@ const BODY_EXPECTED: &str = "a Parse error body (a JSON object with `code` and/o
 
 /// Decodes an object under a [`Rule`].
 ///
-/// serde_json is asked for the text of the whole object, which is then read
-/// member by member in one pass ([`ObjectText`]): asking serde_json for the text
-/// of each member in turn, to keep it exactly, costs about half as much again
-/// as a derived struct. Other deserializers give the object member by member.
+/// serde_json is asked for the text of the whole object: the shapes Parse
+/// Server writes for almost every error are read from it directly (asking
+/// serde_json for each member in turn costs about half as much again as a
+/// derived struct), any other is read member by member by serde_json again.
+/// Other deserializers give the object member by member.
 #[derive(Clone, Copy)]
 pub(super) struct ErrorObject(pub(super) Rule);
 
 impl ErrorObject {
     /// Reads the text of an object (or of any value, which is then the wrong type).
     pub(super) fn read_text<E: de::Error>(self, text: &str) -> Result<ParseError, E> {
-        if let Some(error) = ParseError::from_canonical_text(text) {
-            return Ok(error);
+        match ParseError::from_canonical_text(text) {
+            Some(error) => Ok(error),
+            None => serde_json::Deserializer::from_str(text)
+                .deserialize_map(self)
+                .map_err(custom),
         }
-        let Some(mut members) = ObjectText::new(text) else {
-            return Err(invalid_type(text, &self));
-        };
-        let mut fields = BodyFields::default();
-        while let Some((name, value)) = members.next_member().map_err(E::custom)? {
-            let key = match name {
-                Cow::Borrowed(name) => Key::from_name(name),
-                Cow::Owned(name) => Key::from_owned_name(name),
-            };
-            fields.read(key, Captured::Text(Cow::Borrowed(value)))?;
-        }
-        fields.finish(self.0, &mut [])
-    }
-
-    fn read_members<'de, A: MapAccess<'de>>(
-        self,
-        mut fields: BodyFields,
-        mut map: A,
-    ) -> Result<ParseError, A::Error> {
-        while let Some(key) = map.next_key::<Key>()? {
-            fields.read(key, map.next_value::<Captured>()?)?;
-        }
-        fields.finish(self.0, &mut [])
     }
 }
 
@@ -588,7 +437,7 @@ impl<'de> DeserializeSeed<'de> for ErrorObject {
     type Value = ParseError;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<ParseError, D::Error> {
-        deserializer.deserialize_newtype_struct(RAW_VALUE_TOKEN, self)
+        deserializer.deserialize_newtype_struct(TOKEN, self)
     }
 }
 
@@ -602,21 +451,19 @@ impl<'de> Visitor<'de> for ErrorObject {
         }
     }
 
-    /// serde_json's text of the object, or the first member of an object from
-    /// another deserializer.
+    /// serde_json's text of the object, or the members of an object.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ParseError, A::Error> {
-        let first = match map.next_key::<FirstKey>()? {
-            Some(FirstKey::RawValueToken) => {
-                let text = map.next_value::<RawText<'de>>()?;
-                return self.read_text(&text.0);
+        let mut fields = ErrorFields::default();
+        if let Some(first) = map.next_key::<Name>()? {
+            if let Some(text) = raw::text_after(&first, &mut map)? {
+                return self.read_text(&text);
             }
-            first => first,
-        };
-        let mut fields = BodyFields::default();
-        if let Some(FirstKey::Name(name)) = first {
-            fields.read(Key::from_owned_name(name), map.next_value::<Captured>()?)?;
+            fields.read(first.0, map.next_value()?)?;
         }
-        self.read_members(fields, map)
+        while let Some(name) = map.next_key::<Name>()? {
+            fields.read(name.0, map.next_value()?)?;
+        }
+        fields.finish(self.0)
     }
 
     // A deserializer that does not know serde_json's marker name.
@@ -638,66 +485,7 @@ impl Serialize for ParseError {
             return message.serialize(serializer);
         }
         let mut map = serializer.serialize_map(Some(self.member_count()))?;
-        let mut own = [(Slot::default(), 0); 2];
-        let mut count = 0;
-        for member in self.own_members() {
-            own[count] = member;
-            count += 1;
-        }
-        write_in_received_order(
-            &mut map,
-            self.extra_fields(),
-            &mut own[..count],
-            |map, id| self.write_own(map, id),
-        )?;
+        self.write_members(&mut map, |_, _| Ok(()))?;
         map.end()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quotes_and_backslashes_are_found_at_every_position() {
-        for len in 0..40 {
-            let plain = alloc::vec![b'a'; len];
-            assert!(!has_quote_or_backslash(&plain), "{len}");
-            // Bytes next to the ones looked for, and multi-byte UTF-8.
-            let near: Vec<u8> = (0..len)
-                .map(|i| [b'!', b'#', b'[', b']', 0xc3, 0xa9][i % 6])
-                .collect();
-            assert!(!has_quote_or_backslash(&near), "{len}");
-            for at in 0..len {
-                for byte in [b'"', b'\\'] {
-                    let mut bytes = plain.clone();
-                    bytes[at] = byte;
-                    assert!(has_quote_or_backslash(&bytes), "{len} {at} {byte}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn leading_codes_are_canonical_i32s() {
-        assert_eq!(leading_code("101,"), Some((101, ",")));
-        assert_eq!(leading_code("-1}"), Some((-1, "}")));
-        assert_eq!(leading_code("0"), Some((0, "")));
-        assert_eq!(leading_code("2147483647,"), Some((i32::MAX, ",")));
-        assert_eq!(leading_code("-2147483648,"), Some((i32::MIN, ",")));
-        for text in [
-            "",
-            "-",
-            "-0,",
-            "01,",
-            "2147483648,",
-            "-2147483649,",
-            "12345678901,",
-            "x",
-        ] {
-            assert_eq!(leading_code(text), None, "{text}");
-        }
-        // What follows the digits is the caller's to check.
-        assert_eq!(leading_code("1.5,"), Some((1, ".5,")));
     }
 }

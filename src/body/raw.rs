@@ -1,0 +1,221 @@
+//! The one place that uses serde_json's private name for its `RawValue`, to get
+//! the exact text of a value from serde_json and the value itself from any
+//! other deserializer, in one pass.
+//!
+//! Why a private name: serde_json hands over a value's text only to a visitor
+//! that asks for a newtype struct of that name. Its own `Box<RawValue>` would
+//! do for serde_json, but it fails on every other deserializer, and a type
+//! cannot try twice: inside a user's `#[serde(untagged)]` or `#[serde(flatten)]`
+//! type serde buffers the body first and replays it to us without text. Asking
+//! under the same name with our own visitor gets both. The canary test below
+//! checks the name against serde_json's own `RawValue`.
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+use core::fmt;
+
+use serde::de::value::SeqAccessDeserializer;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+/// The name serde_json's `RawValue` asks its deserializer for.
+pub(crate) const TOKEN: &str = "$serde_json::private::RawValue";
+
+/// A value as a deserializer handed it over: serde_json's exact text of it, or,
+/// from deserializers that do not keep text, the value itself.
+pub(crate) enum Captured<'de> {
+    Text(Cow<'de, str>),
+    Value(Value),
+}
+
+impl<'de> Deserialize<'de> for Captured<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct(TOKEN, CaptureVisitor)
+    }
+}
+
+/// A member name or a piece of text, borrowed from the input when it can be.
+pub(crate) struct Name<'de>(pub(crate) Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Name<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NameVisitor;
+
+        impl<'de> Visitor<'de> for NameVisitor {
+            type Value = Name<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Borrowed(name)))
+            }
+
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Owned(name.into())))
+            }
+
+            fn visit_string<E: de::Error>(self, name: String) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Owned(name)))
+            }
+
+            // Some binary formats hand map keys over as bytes.
+            fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<Name<'de>, E> {
+                match core::str::from_utf8(name) {
+                    Ok(name) => self.visit_str(name),
+                    Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(name), &self)),
+                }
+            }
+        }
+
+        deserializer.deserialize_str(NameVisitor)
+    }
+}
+
+/// Reads the text serde_json hands over after its marker key, when `first` is
+/// that key; `None` when it is the name of an ordinary first member.
+pub(crate) fn text_after<'de, A: MapAccess<'de>>(
+    first: &Name<'de>,
+    map: &mut A,
+) -> Result<Option<Cow<'de, str>>, A::Error> {
+    if first.0 != TOKEN {
+        return Ok(None);
+    }
+    map.next_value::<Name<'de>>().map(|text| Some(text.0))
+}
+
+struct CaptureVisitor;
+
+impl<'de> Visitor<'de> for CaptureVisitor {
+    type Value = Captured<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Captured<'de>, A::Error> {
+        let mut object = Map::new();
+        if let Some(first) = map.next_key::<Name>()? {
+            if let Some(text) = text_after(&first, &mut map)? {
+                return Ok(Captured::Text(text));
+            }
+            object.insert(first.0.into_owned(), map.next_value()?);
+        }
+        while let Some((name, value)) = map.next_entry::<String, Value>()? {
+            object.insert(name, value);
+        }
+        Ok(Captured::Value(Value::Object(object)))
+    }
+
+    // A deserializer that does not know the marker calls this with itself.
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Captured<'de>, D::Error> {
+        Value::deserialize(d).map(Captured::Value)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Captured<'de>, D::Error> {
+        Captured::deserialize(d)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Captured<'de>, E> {
+        Ok(Captured::Value(Value::Null))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Captured<'de>, E> {
+        Ok(Captured::Value(Value::Null))
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Captured<'de>, E> {
+        Ok(Captured::Value(Value::Bool(value)))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Captured<'de>, E> {
+        Ok(Captured::Value(value.into()))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Captured<'de>, E> {
+        Ok(Captured::Value(value.into()))
+    }
+
+    // As serde_json's `Value`: a NaN or an infinity is `null`.
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Captured<'de>, E> {
+        let number = Number::from_f64(value);
+        Ok(Captured::Value(number.map_or(Value::Null, Value::Number)))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Captured<'de>, E> {
+        Ok(Captured::Value(value.into()))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Captured<'de>, E> {
+        Ok(Captured::Value(value.into()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Captured<'de>, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq)).map(Captured::Value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::boxed::Box;
+    use serde_json::value::RawValue;
+
+    /// A deserializer that fails with the name of the newtype struct it is
+    /// asked for: what `Box<RawValue>` asks for is serde_json's marker.
+    struct Sniffer;
+
+    #[derive(Debug)]
+    struct Sniffed(String);
+
+    impl fmt::Display for Sniffed {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+
+    impl core::error::Error for Sniffed {}
+
+    impl de::Error for Sniffed {
+        fn custom<T: fmt::Display>(message: T) -> Self {
+            Sniffed(alloc::format!("not asked for a newtype struct: {message}"))
+        }
+    }
+
+    impl<'de> Deserializer<'de> for Sniffer {
+        type Error = Sniffed;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Sniffed> {
+            Err(Sniffed("not asked for a newtype struct".into()))
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            _: V,
+        ) -> Result<V::Value, Sniffed> {
+            Err(Sniffed(name.into()))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f64 f32 char str string
+            bytes byte_buf option unit unit_struct seq tuple tuple_struct map
+            struct enum identifier ignored_any
+        }
+    }
+
+    #[test]
+    fn the_marker_is_the_name_serde_json_s_raw_value_asks_for() {
+        assert_eq!(Box::<RawValue>::deserialize(Sniffer).unwrap_err().0, TOKEN);
+    }
+
+    #[test]
+    fn serde_json_hands_over_the_text_under_the_marker() {
+        let text = r#"{"b" :1.50,"a":"\ud800"}"#;
+        match serde_json::from_str::<Captured>(text).unwrap() {
+            Captured::Text(captured) => assert_eq!(captured, text),
+            Captured::Value(value) => panic!("captured the value {value}"),
+        }
+    }
+}
