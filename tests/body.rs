@@ -885,7 +885,7 @@ fn map_keys_given_as_bytes_are_read_as_names() {
         <ParseError as serde::Deserialize>::deserialize(MapDeserializer::new(entries.into_iter()))
             .unwrap_err()
             .to_string();
-    assert_eq!(message, "invalid value: byte array, expected a field name");
+    assert_eq!(message, "invalid value: byte array, expected a string");
 }
 
 #[test]

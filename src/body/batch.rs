@@ -4,13 +4,13 @@ use alloc::string::ToString;
 use alloc::vec::Vec;
 use core::fmt;
 
-use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
 use super::parse_error::{ErrorObject, Rule};
 use super::raw::{Captured, Name};
-use super::{ExactJson, Message, ParseError};
+use super::{ExactJson, List, Message, ParseError};
 
 /// One entry of a `/batch` response: `{"success": ...}` or `{"error": {...}}`.
 ///
@@ -191,47 +191,14 @@ impl From<Vec<BatchItem>> for BatchResponse {
 
 impl<'de> Deserialize<'de> for BatchResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct BatchVisitor;
-
-        impl<'de> Visitor<'de> for BatchVisitor {
-            type Value = BatchResponse;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a /batch response (a JSON array of `success` and `error` items)")
-            }
-
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<BatchResponse, A::Error> {
-                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-                while let Some(item) = seq.next_element_seed(IndexedItem(items.len()))? {
-                    items.push(item);
-                }
-                Ok(BatchResponse { items })
-            }
-        }
-
-        deserializer.deserialize_seq(BatchVisitor)
-    }
-}
-
-/// Decodes one batch item and names its index in any error, since serde_json
-/// positions alone are hard to map back to a sub-request.
-struct IndexedItem(usize);
-
-impl<'de> DeserializeSeed<'de> for IndexedItem {
-    type Value = BatchItem;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<BatchItem, D::Error> {
-        BatchItem::deserialize(deserializer)
-            .map_err(|error| de::Error::custom(format_args!("/batch item {}: {error}", self.0)))
+        let expecting = "a /batch response (a JSON array of `success` and `error` items)";
+        let items = List::new(expecting, ["/batch item ", ""]).deserialize(deserializer)?;
+        Ok(BatchResponse { items })
     }
 }
 
 impl Serialize for BatchResponse {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.items.len()))?;
-        for item in &self.items {
-            seq.serialize_element(item)?;
-        }
-        seq.end()
+        self.items.serialize(serializer)
     }
 }

@@ -239,30 +239,3 @@ impl<'de> Deserialize<'de> for ExactJson {
         ExactJson::from_captured(Captured::deserialize(deserializer)?)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unpaired_surrogate_escapes_become_the_replacement_character() {
-        for (text, expected) in [
-            (r#""\ud800""#, r#""\ufffd""#),
-            (r#""\udc00x""#, r#""\ufffdx""#),
-            (r#""\udc00\ud800""#, r#""\ufffd\ufffd""#),
-            (r#""\ud800\ud800\udc00""#, r#""\ufffd\ud800\udc00""#),
-            (r#""\\ud800\ud83d""#, r#""\\ud800\ufffd""#),
-            (r#"["\uD83D",1]"#, r#"["\ufffd",1]"#),
-        ] {
-            assert_eq!(well_formed(text), expected, "{text}");
-        }
-        let paired = r#""\ud83d\ude00 \u00e9 \n""#;
-        assert!(matches!(well_formed(paired), Cow::Borrowed(_)));
-    }
-
-    #[test]
-    fn whitespace_goes_only_outside_strings() {
-        let text = "{ \"a b\" : [1 ,\t\"\\\" c\\\\\" ]\n}";
-        assert_eq!(without_whitespace(text), r#"{"a b":[1,"\" c\\"]}"#);
-    }
-}

@@ -10,14 +10,14 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
 use super::raw::{Captured, Name};
 use super::{
-    custom, find, fmt_error, found_members, same_members, write_in_order, Code, ExactJson, Member,
-    Members, Message, Object, ParseError,
+    custom, find, fmt_error, found_members, write_in_order, Code, ExactJson, List, Member, Members,
+    Message, Object, ParseError,
 };
 use crate::{ErrorCode, ErrorKind};
 
@@ -51,13 +51,12 @@ use crate::{ErrorCode, ErrorKind};
 /// Parse Server answers requests that fail before reaching GraphQL (bad
 /// application keys: `{"error":"unauthorized"}`) with a REST error body:
 /// decode a body that is not a GraphQL response as a [`ParseError`].
-#[derive(Clone, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct GraphQlResponse {
     errors: Option<Vec<GraphQlError>>,
     data: Option<ExactJson>,
-    extra: Vec<(String, ExactJson)>,
-    /// Every member, in the order received.
-    order: Vec<Member>,
+    /// Every member in the order received, and the extra fields.
+    members: Members,
 }
 
 impl GraphQlResponse {
@@ -79,25 +78,14 @@ impl GraphQlResponse {
 
     /// The members other than `errors` and `data`, in the order received.
     pub fn extra_fields(&self) -> &[(String, ExactJson)] {
-        &self.extra
+        &self.members.extra
     }
 
     /// The extra field with this name, such as `extensions`.
     pub fn extra_field(&self, name: &str) -> Option<&ExactJson> {
-        find(&self.extra, name)
+        find(&self.members.extra, name)
     }
 }
-
-/// Equal when the members are, in any order.
-impl PartialEq for GraphQlResponse {
-    fn eq(&self, other: &GraphQlResponse) -> bool {
-        self.errors == other.errors
-            && self.data == other.data
-            && same_members(&self.extra, &other.extra)
-    }
-}
-
-impl Eq for GraphQlResponse {}
 
 /// One error of a GraphQL response:
 /// `{"message":...,"locations":[...],"path":[...],"extensions":{"code":N,...}}`.
@@ -134,16 +122,15 @@ impl Eq for GraphQlResponse {}
 /// - `path` and `locations` are kept exactly as extra fields;
 ///   [`path`](Self::path) and [`locations`](Self::locations) read them when
 ///   they have the shapes GraphQL specifies.
-#[derive(Clone, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct GraphQlError {
     message: Option<Message>,
     /// The members of `extensions`, when it is an object.
-    extensions: Option<Vec<(String, ExactJson)>>,
+    extensions: Option<Members>,
     /// From `extensions.code`.
     code: Code,
-    extra: Vec<(String, ExactJson)>,
-    /// Every member, in the order received.
-    order: Vec<Member>,
+    /// Every member in the order received, and the extra fields.
+    members: Members,
 }
 
 /// One step of a GraphQL error's `path`: a field name, or an index into a list.
@@ -245,7 +232,7 @@ impl GraphQlError {
     /// The members of `extensions`, in the order received, `code` included;
     /// empty when there is no `extensions` object.
     pub fn extensions(&self) -> &[(String, ExactJson)] {
-        self.extensions.as_deref().unwrap_or_default()
+        self.extensions.as_ref().map_or(&[], |object| &object.extra)
     }
 
     /// The member of `extensions` with this name, such as `stacktrace`.
@@ -256,12 +243,12 @@ impl GraphQlError {
     /// The members other than `message` and an `extensions` object (`path`,
     /// `locations` and any other), in the order received.
     pub fn extra_fields(&self) -> &[(String, ExactJson)] {
-        &self.extra
+        &self.members.extra
     }
 
     /// The extra field with this name.
     pub fn extra_field(&self, name: &str) -> Option<&ExactJson> {
-        find(&self.extra, name)
+        find(&self.members.extra, name)
     }
 
     /// The error as Parse's REST API reports one: `{"code": N, "error": message}`,
@@ -273,20 +260,6 @@ impl GraphQlError {
         ParseError::usual(self.code.clone(), self.message.clone())
     }
 }
-
-/// Equal when the members are, in any order.
-impl PartialEq for GraphQlError {
-    fn eq(&self, other: &GraphQlError) -> bool {
-        self.message == other.message
-            && match (&self.extensions, &other.extensions) {
-                (Some(a), Some(b)) => same_members(a, b),
-                (a, b) => a.is_none() && b.is_none(),
-            }
-            && same_members(&self.extra, &other.extra)
-    }
-}
-
-impl Eq for GraphQlError {}
 
 /// As [`ParseError`]'s `Display`: the code and the message.
 impl fmt::Display for GraphQlError {
@@ -302,7 +275,7 @@ impl core::error::Error for GraphQlError {}
 struct ObjectMembers;
 
 impl<'de> Visitor<'de> for ObjectMembers {
-    type Value = Vec<(String, ExactJson)>;
+    type Value = Members;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
@@ -313,24 +286,27 @@ impl<'de> Visitor<'de> for ObjectMembers {
         while let Some(Name(name)) = map.next_key()? {
             members.extra(name, map.next_value()?)?;
         }
-        Ok(members.finish()?.extra)
+        members.finish()
     }
 }
 
 /// The members of `extensions` when it is an object; else the value, given back.
-fn object_members<'a, E: de::Error>(
-    captured: Captured<'a>,
-) -> Result<Result<Vec<(String, ExactJson)>, Captured<'a>>, E> {
+fn object_members<E: de::Error>(
+    captured: Captured<'_>,
+) -> Result<Result<Members, Captured<'_>>, E> {
     match captured {
         // serde_json hands the object over as text: read it member by member.
         Captured::Text(text) if text.starts_with('{') => serde_json::Deserializer::from_str(&text)
             .deserialize_map(ObjectMembers)
             .map(Ok)
             .map_err(custom),
-        Captured::Value(Value::Object(object)) => Ok(Ok(object
-            .into_iter()
-            .map(|(name, value)| (name, ExactJson::from(value)))
-            .collect())),
+        Captured::Value(Value::Object(object)) => Ok(Ok(Members {
+            extra: object
+                .into_iter()
+                .map(|(name, value)| (name, value.into()))
+                .collect(),
+            order: Vec::new(),
+        })),
         other => Ok(Err(other)),
     }
 }
@@ -372,16 +348,14 @@ impl<'de> Deserialize<'de> for GraphQlError {
                         _ => members.extra(name, map.next_value()?)?,
                     }
                 }
-                let Members { order, extra } = members.finish()?;
                 let code = extensions
-                    .as_deref()
-                    .and_then(|object| find(object, "code"));
+                    .as_ref()
+                    .and_then(|object| find(&object.extra, "code"));
                 Ok(GraphQlError {
                     message,
                     code: code.map_or(Code::Absent, Code::from_exact),
                     extensions,
-                    extra,
-                    order,
+                    members: members.finish()?,
                 })
             }
         }
@@ -393,55 +367,18 @@ impl<'de> Deserialize<'de> for GraphQlError {
 /// Every member in the order received.
 impl Serialize for GraphQlError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.order.len()))?;
-        write_in_order(&mut map, &self.order, &self.extra, |map, member| {
+        let Members { order, extra } = &self.members;
+        let mut map = serializer.serialize_map(Some(order.len()))?;
+        write_in_order(&mut map, order, extra, |map, member| {
             match (member, &self.message, &self.extensions) {
                 (Member::Message, Some(message), _) => map.serialize_entry("message", message),
                 (Member::Extensions, _, Some(object)) => {
-                    map.serialize_entry("extensions", &Object(object))
+                    map.serialize_entry("extensions", &Object(&object.extra))
                 }
                 _ => Ok(()),
             }
         })?;
         map.end()
-    }
-}
-
-/// The `errors` array, naming the index of an error that does not decode.
-struct ErrorList;
-
-impl<'de> DeserializeSeed<'de> for ErrorList {
-    type Value = Vec<GraphQlError>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ErrorList {
-    type Value = Vec<GraphQlError>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("`errors`, an array of GraphQL errors")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        struct Indexed(usize);
-
-        impl<'de> DeserializeSeed<'de> for Indexed {
-            type Value = GraphQlError;
-
-            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<GraphQlError, D::Error> {
-                GraphQlError::deserialize(d)
-                    .map_err(|error| de::Error::custom(format_args!("errors[{}]: {error}", self.0)))
-            }
-        }
-
-        let mut errors = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        while let Some(error) = seq.next_element_seed(Indexed(errors.len()))? {
-            errors.push(error);
-        }
-        Ok(errors)
     }
 }
 
@@ -463,7 +400,9 @@ impl<'de> Deserialize<'de> for GraphQlResponse {
                     match &*name {
                         "errors" => {
                             members.own(Member::Errors, "errors")?;
-                            errors = Some(map.next_value_seed(ErrorList)?);
+                            let list =
+                                List::new("`errors`, an array of GraphQL errors", ["errors[", "]"]);
+                            errors = Some(map.next_value_seed(list)?);
                         }
                         "data" => {
                             members.own(Member::Data, "data")?;
@@ -472,18 +411,18 @@ impl<'de> Deserialize<'de> for GraphQlResponse {
                         _ => members.extra(name, map.next_value()?)?,
                     }
                 }
-                let Members { order, extra } = members.finish()?;
+                let members = members.finish()?;
                 if errors.is_none() && data.is_none() {
+                    let names = members.extra.iter().map(|(name, _)| name.as_str());
                     return Err(de::Error::custom(format_args!(
                         "not a GraphQL response: it has neither `errors` nor `data` (found {})",
-                        found_members(extra.iter().map(|(name, _)| name.as_str()))
+                        found_members(names)
                     )));
                 }
                 Ok(GraphQlResponse {
                     errors,
                     data,
-                    extra,
-                    order,
+                    members,
                 })
             }
         }
@@ -495,8 +434,9 @@ impl<'de> Deserialize<'de> for GraphQlResponse {
 /// Every member in the order received.
 impl Serialize for GraphQlResponse {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.order.len()))?;
-        write_in_order(&mut map, &self.order, &self.extra, |map, member| {
+        let Members { order, extra } = &self.members;
+        let mut map = serializer.serialize_map(Some(order.len()))?;
+        write_in_order(&mut map, order, extra, |map, member| {
             match (member, &self.errors, &self.data) {
                 (Member::Errors, Some(errors), _) => map.serialize_entry("errors", errors),
                 (Member::Data, _, Some(data)) => map.serialize_entry("data", data),

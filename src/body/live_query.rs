@@ -32,7 +32,7 @@ use crate::{ErrorCode, ErrorKind};
 /// added). The code, the message and the other members follow the rules of
 /// [`ParseError`] (a `code` or an `error` is required; a code that is not an
 /// `i32` is kept); encoding writes every member in the order received.
-#[derive(Clone, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct LiveQueryError {
     /// The code, the message and the extra fields; its order of members lists
     /// `op`, `reconnect` and `requestId` too.
@@ -82,17 +82,6 @@ impl LiveQueryError {
     }
 }
 
-/// Equal when the members are, in any order.
-impl PartialEq for LiveQueryError {
-    fn eq(&self, other: &LiveQueryError) -> bool {
-        self.error == other.error
-            && self.reconnect == other.reconnect
-            && self.request_id == other.request_id
-    }
-}
-
-impl Eq for LiveQueryError {}
-
 /// As [`ParseError`]'s `Display`.
 impl fmt::Display for LiveQueryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -101,35 +90,6 @@ impl fmt::Display for LiveQueryError {
 }
 
 impl core::error::Error for LiveQueryError {}
-
-/// Reads `op` and accepts only `"error"`, without allocating.
-struct ErrorOp;
-
-impl<'de> Deserialize<'de> for ErrorOp {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct OpVisitor;
-
-        impl Visitor<'_> for OpVisitor {
-            type Value = ErrorOp;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("the LiveQuery op \"error\"")
-            }
-
-            fn visit_str<E: de::Error>(self, op: &str) -> Result<ErrorOp, E> {
-                if op == "error" {
-                    Ok(ErrorOp)
-                } else {
-                    Err(E::custom(format_args!(
-                        "LiveQuery message has op `{op}`; only op `error` is an error message"
-                    )))
-                }
-            }
-        }
-
-        deserializer.deserialize_str(OpVisitor)
-    }
-}
 
 /// `requestId`: a number or `null`, kept exactly.
 fn checked_request_id<E: de::Error>(id: ExactJson) -> Result<ExactJson, E> {
@@ -159,7 +119,12 @@ impl<'de> Deserialize<'de> for LiveQueryError {
                     match &*name {
                         "op" => {
                             fields.members.own(Member::Op, "op")?;
-                            map.next_value::<ErrorOp>()?;
+                            let Name(op) = map.next_value()?;
+                            if op != "error" {
+                                return Err(de::Error::custom(format_args!(
+                                    "LiveQuery message has op `{op}`; only op `error` is an error message"
+                                )));
+                            }
                         }
                         "reconnect" => {
                             fields.members.own(Member::Reconnect, "reconnect")?;

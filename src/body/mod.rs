@@ -29,8 +29,9 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
+use core::marker::PhantomData;
 
-use serde::de;
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
@@ -61,9 +62,9 @@ enum Member {
     Extensions,
 }
 
-/// The members of an object being read: the order of all of them, and the
-/// ones kept as extra fields.
-#[derive(Default)]
+/// The members of an object: the order of all of them, and the ones kept as
+/// extra fields. Equal when the extra fields are, in any order.
+#[derive(Clone, Debug, Default)]
 struct Members {
     order: Vec<Member>,
     extra: Vec<(String, ExactJson)>,
@@ -135,18 +136,76 @@ struct Object<'a>(&'a [(String, ExactJson)]);
 
 impl Serialize for Object<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (name, value) in self.0 {
-            map.serialize_entry(name, value)?;
-        }
-        map.end()
+        serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
     }
 }
 
-/// Whether two lists of members hold the same ones, in any order.
-fn same_members(a: &[(String, ExactJson)], b: &[(String, ExactJson)]) -> bool {
-    a.len() == b.len() && a.iter().all(|member| b.contains(member))
+/// A JSON array of `T` whose errors name the index of the element at fault
+/// (`label` goes before and after it), since serde_json's positions alone are
+/// hard to map back to an item.
+struct List<T> {
+    expecting: &'static str,
+    label: [&'static str; 2],
+    item: PhantomData<T>,
 }
+
+impl<T> List<T> {
+    fn new(expecting: &'static str, label: [&'static str; 2]) -> Self {
+        List {
+            expecting,
+            label,
+            item: PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for List<T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for List<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expecting)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) =
+            seq.next_element_seed(Indexed(items.len(), self.label, PhantomData))?
+        {
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
+/// One element of a [`List`], at its index.
+struct Indexed<T>(usize, [&'static str; 2], PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Indexed<T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        let Indexed(index, [before, after], _) = self;
+        T::deserialize(deserializer)
+            .map_err(|error| de::Error::custom(format_args!("{before}{index}{after}: {error}")))
+    }
+}
+
+impl PartialEq for Members {
+    fn eq(&self, other: &Members) -> bool {
+        let (a, b) = (&self.extra, &other.extra);
+        a.len() == b.len() && a.iter().all(|member| b.contains(member))
+    }
+}
+
+impl Eq for Members {}
 
 /// The value of the member `name`.
 fn find<'a>(members: &'a [(String, ExactJson)], name: &str) -> Option<&'a ExactJson> {

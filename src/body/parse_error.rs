@@ -12,8 +12,8 @@ use serde_json::Value;
 
 use super::raw::{self, Captured, Name, TOKEN};
 use super::{
-    custom, fmt_error, found_members, i32_of_text, same_members, write_in_order, Code, ExactJson,
-    Member, Members, Message,
+    custom, fmt_error, found_members, i32_of_text, write_in_order, Code, ExactJson, Member,
+    Members, Message,
 };
 use crate::{ErrorCode, ErrorKind};
 
@@ -86,15 +86,15 @@ use crate::{ErrorCode, ErrorKind};
 /// - Encoding writes the members in the order received, without whitespace.
 ///   Member names are written as serde_json escapes them (a name sent as
 ///   `"\u0063ode"` is read as `code` and written as `"code"`).
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ParseError {
     pub(super) code: Code,
     pub(super) message: Option<Message>,
     pub(super) message_key: MessageKey,
-    extra: Vec<(String, ExactJson)>,
     /// Every member in the order received ([`Member::Error`] is the message
-    /// under its key); empty for the usual order, the code before the message.
-    pub(super) order: Vec<Member>,
+    /// under its key), empty for the usual order (the code, the message), and
+    /// the extra fields.
+    pub(super) members: Members,
 }
 
 /// The key the message was sent under: Parse Server uses `error` except for
@@ -123,8 +123,7 @@ impl ParseError {
             code,
             message,
             message_key: MessageKey::Error,
-            extra: Vec::new(),
-            order: Vec::new(),
+            members: Members::default(),
         }
     }
 
@@ -192,12 +191,12 @@ impl ParseError {
 
     /// The members other than `code` and the message, in the order received.
     pub fn extra_fields(&self) -> &[(String, ExactJson)] {
-        &self.extra
+        &self.members.extra
     }
 
     /// The extra field with this name, if the body has one.
     pub fn extra_field(&self, name: &str) -> Option<&ExactJson> {
-        super::find(&self.extra, name)
+        super::find(&self.members.extra, name)
     }
 
     /// The body from the text of the shapes Parse Server writes for almost every
@@ -240,7 +239,9 @@ impl ParseError {
 
     /// The number of members encoding writes.
     pub(super) fn member_count(&self) -> usize {
-        usize::from(self.code.is_present()) + usize::from(self.message.is_some()) + self.extra.len()
+        usize::from(self.code.is_present())
+            + usize::from(self.message.is_some())
+            + self.members.extra.len()
     }
 
     /// Writes the members in the order received; `outer` writes the members of
@@ -256,12 +257,11 @@ impl ParseError {
             (false, true) => &[Member::Error],
             (false, false) => &[],
         };
-        let order = if self.order.is_empty() {
-            usual
-        } else {
-            &self.order
+        let order = match self.members.order.as_slice() {
+            [] => usual,
+            order => order,
         };
-        write_in_order(map, order, &self.extra, |map, member| {
+        write_in_order(map, order, &self.members.extra, |map, member| {
             match (member, &self.message) {
                 (Member::Code, _) => map.serialize_entry("code", &self.code),
                 (Member::Error, Some(message)) => {
@@ -276,31 +276,6 @@ impl ParseError {
         })
     }
 }
-
-/// The members, without their order.
-impl fmt::Debug for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ParseError")
-            .field("code", &self.code)
-            .field("message", &self.message)
-            .field("message_key", &self.message_key)
-            .field("extra", &self.extra)
-            .finish()
-    }
-}
-
-/// Equal when the members are: the same code, message (as JSON values), key of
-/// the message and extra fields, in any order.
-impl PartialEq for ParseError {
-    fn eq(&self, other: &ParseError) -> bool {
-        self.code == other.code
-            && self.message == other.message
-            && self.message_key == other.message_key
-            && same_members(&self.extra, &other.extra)
-    }
-}
-
-impl Eq for ParseError {}
 
 /// `101 UserInvalidLoginParams/ObjectNotFound: Object not found.`; the code
 /// alone when there is no message, the message alone when there is no code. A
@@ -389,12 +364,12 @@ impl ErrorFields {
             }
             (error, _, _) => (error, MessageKey::Error),
         };
+        let members = Members { order, extra };
         let mut error = ParseError {
             code,
             message,
             message_key,
-            extra,
-            order,
+            members,
         };
         let usual = [Member::Code, Member::Error]
             .into_iter()
@@ -402,8 +377,8 @@ impl ErrorFields {
                 Member::Code => error.code.is_present(),
                 _ => error.message.is_some(),
             });
-        if error.extra.is_empty() && error.order.iter().copied().eq(usual) {
-            error.order = Vec::new();
+        if error.members.extra.is_empty() && error.members.order.iter().copied().eq(usual) {
+            error.members.order = Vec::new();
         }
         Ok(error)
     }
