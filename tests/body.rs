@@ -1642,7 +1642,7 @@ fn decoding_allocates_only_the_message_and_kept_fields() {
     );
     // A code that is not an `i32` takes the general reader: its box, its exact
     // text (a number has no string to allocate in its view), the message, and
-    // the list of the members' order (dropped again: it is the usual order).
+    // the list of the members' order.
     assert_eq!(
         allocations_to_decode::<ParseError>(br#"{"code":101.5,"error":"x"}"#),
         4

@@ -15,16 +15,13 @@ use super::{ExactJson, List, Message, ParseError};
 /// One entry of a `/batch` response: `{"success": ...}` or `{"error": {...}}`.
 ///
 /// Parse Server puts into an error item whatever the failing sub-request
-/// produced, so an item decodes on its own whatever its `error` holds:
-/// - an object is a [`ParseError`], with or without `code` and `error`: `{}` is an
-///   error without code or message, `{"code":"23505","error":"duplicate key…"}`
-///   (a PostgreSQL error passed through) an error whose code is kept as
-///   [`ParseError::unparsed_code`];
-/// - any other value (Parse Server never sends one) is kept whole as the message
-///   of a [`ParseError`] without a code, and encoded alone again.
-///
-/// An entry must have exactly one of the two keys; any other key is an error,
-/// because Parse Server writes no other and guessing would hide a misread body.
+/// produced, so an item decodes whatever its `error` holds: an object is a
+/// [`ParseError`], with or without `code` and `error` (`{}` has neither; a
+/// PostgreSQL error passed through has a SQLSTATE string as its code, kept as
+/// [`ParseError::unparsed_code`]); any other value (Parse Server never sends
+/// one) is the message of a [`ParseError`] without a code, encoded alone again.
+/// Any key other than one `success` or one `error` is an error: Parse Server
+/// writes no other, and guessing would hide a misread body.
 ///
 /// ```
 /// use parse_error_codes::{BatchItem, BatchResponse};
@@ -101,20 +98,16 @@ impl<'de> Deserialize<'de> for BatchItem {
                             )))
                         }
                     };
-                    match (&item, &value) {
-                        (None, _) => item = Some(value),
-                        (Some(BatchItem::Success(_)), BatchItem::Success(_)) => {
-                            return Err(de::Error::duplicate_field("success"))
-                        }
-                        (Some(BatchItem::Error(_)), BatchItem::Error(_)) => {
-                            return Err(de::Error::duplicate_field("error"))
-                        }
-                        (Some(_), _) => {
-                            return Err(de::Error::custom(
-                                "a /batch item has both `success` and `error`",
-                            ))
-                        }
+                    if let Some(first) = &item {
+                        return Err(de::Error::custom(match (first, value) {
+                            (BatchItem::Success(_), BatchItem::Success(_)) => {
+                                "duplicate field `success`"
+                            }
+                            (BatchItem::Error(_), BatchItem::Error(_)) => "duplicate field `error`",
+                            _ => "a /batch item has both `success` and `error`",
+                        }));
                     }
+                    item = Some(value);
                 }
                 item.ok_or_else(|| {
                     de::Error::custom("a /batch item has neither `success` nor `error`")
@@ -180,12 +173,6 @@ impl BatchResponse {
             .iter()
             .enumerate()
             .filter_map(|(index, item)| item.error().map(|error| (index, error)))
-    }
-}
-
-impl From<Vec<BatchItem>> for BatchResponse {
-    fn from(items: Vec<BatchItem>) -> Self {
-        BatchResponse { items }
     }
 }
 

@@ -17,13 +17,12 @@ use super::raw::Captured;
 /// A JSON value that the crate keeps without interpreting it, exactly as it
 /// arrived: its text, and the [`Value`] that text stands for.
 ///
-/// A Parse Server body carries JSON the crate does not model: the response of a
-/// successful `/batch` sub-request, an `error` that Cloud Code threw as an object,
-/// a `code` that is a PostgreSQL SQLSTATE string, extra fields, GraphQL `path`s and
-/// `extensions`. `ExactJson` keeps each of them so that encoding the body again
-/// with serde_json gives back the same text: numbers as written (`141e23`,
-/// `1.50`, `-0`), string escapes as written (`"\u00e9"`, `"\ud800"`), object
-/// members in the order received. Only insignificant whitespace is dropped.
+/// A body carries JSON the crate does not model: a successful `/batch`
+/// sub-request's response, an `error` that Cloud Code threw as an object, a
+/// SQLSTATE `code`, extra fields, GraphQL `path`s and `extensions`. Encoding
+/// with serde_json gives back the text received: numbers as written (`141e23`,
+/// `1.50`, `-0`), escapes as written (`"\u00e9"`, `"\ud800"`), members in the
+/// order received; only insignificant whitespace is dropped.
 ///
 /// ```
 /// use parse_error_codes::ExactJson;
@@ -35,27 +34,18 @@ use super::raw::Captured;
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 ///
-/// # The `Value` view
-/// [`value`](Self::value) is the kept text as serde_json reads it, numbers as
+/// [`value`](Self::value) is the kept text as serde_json reads it: numbers as
 /// serde_json reads them, like every other `Value` in your program (with its
-/// default features a float may be off by one unit in the last place:
-/// `141e23` is `1.4099999999999999e25`); the kept text stays exact, so nothing
-/// is lost. A string escape of an unpaired UTF-16 surrogate (`"\ud800"`, which
-/// JavaScript's `JSON.stringify` writes for a string that holds one) is
-/// U+FFFD in the view, as JavaScript's `String.prototype.toWellFormed` gives.
-/// A number beyond the `f64` range (`1e400`) or nesting deeper than 128 cannot
-/// be a `Value` and is a decode error, as it is for serde_json. An object whose
-/// key appears twice keeps both in its text and the last one in its view.
+/// default features a float may be one unit off in the last place: `141e23` is
+/// `1.4099999999999999e25`), and U+FFFD for each escape of an unpaired UTF-16
+/// surrogate, as JavaScript's `toWellFormed` gives. The kept text stays exact,
+/// so nothing is lost. A number beyond `f64` (`1e400`) or nesting deeper than
+/// 128 has no `Value` and is a decode error, as for serde_json. Equality
+/// compares the views.
 ///
-/// Equality compares the views: the same JSON written with other escapes,
-/// another member order or another spelling of the same number is equal.
-///
-/// # Encoding
-/// Serializing writes the kept text through serde_json's `RawValue`: verbatim with
-/// serde_json's serializers (`to_string`, `to_vec`, `to_writer`). Other serde
-/// formats are handed `RawValue`'s private representation (a one-field struct
-/// holding the text): convert to a [`Value`] first to write a body in another
-/// format.
+/// Serializing writes the kept text through serde_json's `RawValue`: verbatim
+/// with serde_json's serializers; other serde formats get `RawValue`'s private
+/// representation (convert to a [`Value`] first for those).
 #[derive(Clone)]
 pub struct ExactJson {
     value: Value,

@@ -16,8 +16,8 @@ use serde_json::Value;
 
 use super::raw::{Captured, Name};
 use super::{
-    custom, find, fmt_error, found_members, write_in_order, Code, ExactJson, List, Member, Members,
-    Message, Object, ParseError,
+    custom, find, found_members, write_in_order, Code, ExactJson, List, Member, Members, Message,
+    Object, ParseError,
 };
 use crate::{ErrorCode, ErrorKind};
 
@@ -40,13 +40,11 @@ use crate::{ErrorCode, ErrorKind};
 /// ```
 ///
 /// # Decoding rules
-/// - A GraphQL response is a JSON object with an `errors` member, a `data`
-///   member, or both. `errors` must be an array of objects, each a
-///   [`GraphQlError`]; `data` is any JSON value, `null` included, and is kept
-///   exactly. Any other member (such as a top-level `extensions`) is kept as an
-///   extra field. Anything else is a decode error, never a made-up error.
-/// - A member name that appears twice is an error, as in [`ParseError`].
-/// - Encoding writes every member in the order received.
+/// - A GraphQL response is a JSON object with `errors` (an array of
+///   [`GraphQlError`]s), `data` (any JSON, kept exactly), or both; any other
+///   member (a top-level `extensions`) is an extra field. Anything else is a
+///   decode error, never a made-up error; so is a member name that appears twice.
+/// - Encoding writes every member in the order received, as received.
 ///
 /// Parse Server answers requests that fail before reaching GraphQL (bad
 /// application keys: `{"error":"unauthorized"}`) with a REST error body:
@@ -112,23 +110,19 @@ impl GraphQlResponse {
 ///
 /// # Decoding rules
 /// - Any JSON object is a GraphQL error; every member is kept and written
-///   back in the order received.
-/// - `message` is the message, whatever its JSON type (GraphQL requires a
-///   string), as in [`ParseError::message`].
-/// - When `extensions` is an object, its `code` member is the code: an integer
-///   in the `i32` range is [`code`](Self::code), any other value is
-///   [`unparsed_code`](Self::unparsed_code); its members are kept exactly,
-///   in order. An `extensions` that is not an object is an extra field.
-/// - `path` and `locations` are kept exactly as extra fields;
-///   [`path`](Self::path) and [`locations`](Self::locations) read them when
-///   they have the shapes GraphQL specifies.
+///   back in the order received. `message` is the message, whatever its JSON
+///   type, as in [`ParseError::message`].
+/// - When `extensions` is an object, its `code` member is the code
+///   ([`code`](Self::code) for an `i32`, else [`unparsed_code`](Self::unparsed_code))
+///   and its members are kept in order; any other `extensions` is an extra field.
+/// - `path` and `locations` are extra fields; [`path`](Self::path) and
+///   [`locations`](Self::locations) read them when they have GraphQL's shapes.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct GraphQlError {
-    message: Option<Message>,
+    /// The message, and the code from `extensions.code`.
+    error: ParseError,
     /// The members of `extensions`, when it is an object.
     extensions: Option<Members>,
-    /// From `extensions.code`.
-    code: Code,
     /// Every member in the order received, and the extra fields.
     members: Members,
 }
@@ -163,36 +157,31 @@ pub struct GraphQlLocation {
 }
 
 impl GraphQlError {
-    /// The Parse error code in `extensions.code`; `None` when there is none or
-    /// it is not an integer in the `i32` range.
+    /// The Parse error code in `extensions.code`, as [`ParseError::code`].
     pub fn code(&self) -> Option<ErrorCode> {
-        self.code.known()
+        self.error.code()
     }
 
     /// `extensions.code` exactly as sent when it is present but not an `i32`,
     /// such as Apollo Server's `"BAD_USER_INPUT"` or
     /// `"GRAPHQL_VALIDATION_FAILED"`.
     pub fn unparsed_code(&self) -> Option<&ExactJson> {
-        self.code.unparsed()
+        self.error.unparsed_code()
     }
 
-    /// The documented kinds for the code, in document order; empty when there
-    /// is no `i32` code or the document does not list it.
+    /// The documented kinds for the code, as [`ParseError::kinds`].
     pub fn kinds(&self) -> &'static [ErrorKind] {
-        self.code().map_or(&[], ErrorCode::kinds)
+        self.error.kinds()
     }
 
-    /// The message as text: the string sent, the exact JSON text of any other
-    /// value, or `""` when there is no `message`.
+    /// The message as text, as [`ParseError::message`].
     pub fn message(&self) -> Cow<'_, str> {
-        self.message
-            .as_ref()
-            .map_or(Cow::Borrowed(""), Message::text)
+        self.error.message()
     }
 
     /// The message as a JSON value; `None` when absent.
     pub fn message_value(&self) -> Option<&Value> {
-        self.message.as_ref().map(Message::value)
+        self.error.message_value()
     }
 
     /// The `path` to the field that failed, from the root of the response: field
@@ -257,14 +246,14 @@ impl GraphQlError {
     /// error has no code or message. The path, the locations and the other
     /// members are not part of a REST error body and are left out.
     pub fn to_parse_error(&self) -> ParseError {
-        ParseError::usual(self.code.clone(), self.message.clone())
+        self.error.clone()
     }
 }
 
 /// As [`ParseError`]'s `Display`: the code and the message.
 impl fmt::Display for GraphQlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt_error(f, &self.code, self.message.as_ref())
+        fmt::Display::fmt(&self.error, f)
     }
 }
 
@@ -351,9 +340,9 @@ impl<'de> Deserialize<'de> for GraphQlError {
                 let code = extensions
                     .as_ref()
                     .and_then(|object| find(&object.extra, "code"));
+                let code = code.map_or(Code::Absent, Code::from_exact);
                 Ok(GraphQlError {
-                    message,
-                    code: code.map_or(Code::Absent, Code::from_exact),
+                    error: ParseError::usual(code, message),
                     extensions,
                     members: members.finish()?,
                 })
@@ -370,7 +359,7 @@ impl Serialize for GraphQlError {
         let Members { order, extra } = &self.members;
         let mut map = serializer.serialize_map(Some(order.len()))?;
         write_in_order(&mut map, order, extra, |map, member| {
-            match (member, &self.message, &self.extensions) {
+            match (member, &self.error.message, &self.extensions) {
                 (Member::Message, Some(message), _) => map.serialize_entry("message", message),
                 (Member::Extensions, _, Some(object)) => {
                     map.serialize_entry("extensions", &Object(&object.extra))

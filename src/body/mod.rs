@@ -52,7 +52,6 @@ use raw::Captured;
 enum Member {
     Extra,
     Code,
-    Error,
     Message,
     Op,
     Reconnect,
@@ -78,7 +77,7 @@ impl Members {
     /// Records one of the type's own members; an error if it came before.
     fn own<E: de::Error>(&mut self, member: Member, name: &'static str) -> Result<(), E> {
         if self.order.contains(&member) {
-            return Err(E::duplicate_field(name));
+            return Err(duplicate(name));
         }
         self.order.push(member);
         Ok(())
@@ -215,14 +214,10 @@ fn find<'a>(members: &'a [(String, ExactJson)], name: &str) -> Option<&'a ExactJ
         .map(|(_, value)| value)
 }
 
-/// The `i32` that a JSON number's text stands for when serde_json writes it
-/// back the same way (not `-0`, `1.0` or `1e2`).
+/// The `i32` that the text of a JSON value stands for when serde_json writes
+/// it back the same way: not `-0`, `1.0` or `1e2`. (JSON has no `+1` or `01`.)
 fn i32_of_text(text: &str) -> Option<i32> {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    let canonical = digits.starts_with(|c: char| c.is_ascii_digit())
-        && (digits == "0" || !digits.starts_with('0'))
-        && text != "-0";
-    canonical.then(|| text.parse().ok()).flatten()
+    (text != "-0").then(|| text.parse().ok()).flatten()
 }
 
 /// The `code` member of an error: a 32-bit integer is an [`ErrorCode`]; any other

@@ -2,8 +2,8 @@
 //! `/batch` sub-request.
 
 use alloc::borrow::Cow;
+use alloc::boxed::Box;
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::fmt;
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
@@ -57,41 +57,31 @@ use crate::{ErrorCode, ErrorKind};
 /// ```
 ///
 /// # Decoding rules
-/// - A body is an error body when it is a JSON object with a `code` or an
-///   `error` member, or both, whatever their JSON values. The message is
-///   `error`; when `error` is absent, `message` (Parse Server's key for
-///   internal errors) takes its place. A `message` next to an `error` is kept
-///   as an extra field.
-/// - A `code` that is an integer in the `i32` range is the [`code`](Self::code);
-///   any other value (a PostgreSQL SQLSTATE string such as `"23505"` passed
-///   through by a failing sub-request, a float such as `101.0`, `null`, an
-///   object, an integer beyond `i32`, `-0`) leaves `code()` `None` and is kept
-///   exactly, as [`unparsed_code`](Self::unparsed_code).
-/// - `{"message": "..."}` alone is not a Parse error body (API gateways send
-///   that shape), nor is an object without `code` and `error` such as
-///   `{"results":[]}` or `{}`, an array, a string, or anything that is not JSON.
-///   A `/batch` item is more lenient: its `error` is always an error, see
-///   [`BatchItem`](crate::BatchItem).
+/// - An error body is a JSON object with a `code` or an `error` member, or
+///   both, whatever their values: `{"message":"..."}` alone (API gateways send
+///   that), `{}`, `{"results":[]}`, an array or non-JSON are decode errors. The
+///   message is `error`, or `message` (Parse Server's key for internal errors)
+///   when `error` is absent; a `message` next to an `error` is an extra field.
+///   A `/batch` item's `error` is always an error, see [`BatchItem`](crate::BatchItem).
+/// - A `code` that is an `i32` is the [`code`](Self::code); any other value (a
+///   SQLSTATE string such as `"23505"`, `101.0`, `-0`, `null`, an object, an
+///   integer beyond `i32`) is kept as [`unparsed_code`](Self::unparsed_code).
 /// - A member name that appears twice is an error: JSON leaves its meaning open
 ///   (JavaScript keeps the last one, other decoders the first), and picking one
 ///   silently could report the wrong code.
-/// - A non-string message, a non-`i32` code and the extra fields are kept as
-///   [`ExactJson`]: re-encoded as received, numbers and nested member order
-///   included. A string message is re-encoded as received too, escapes
-///   included.
-/// - Strings may hold escapes of unpaired UTF-16 surrogates, which
-///   JavaScript's `JSON.stringify` writes (`"\ud800"`): they are kept as sent,
-///   and [`message`](Self::message) reads each as U+FFFD, as JavaScript's
-///   `toWellFormed` does. (Member names of the body itself must be Unicode.)
-/// - Encoding writes the members in the order received, without whitespace.
-///   Member names are written as serde_json escapes them (a name sent as
-///   `"\u0063ode"` is read as `code` and written as `"code"`).
+/// - Everything else is kept as [`ExactJson`]; strings may hold escapes of
+///   unpaired UTF-16 surrogates (`"\ud800"`, which JavaScript's
+///   `JSON.stringify` writes): kept as sent, and read as U+FFFD by
+///   [`message`](Self::message) (JavaScript's `toWellFormed`). Member names of
+///   the body itself must be Unicode.
+/// - Encoding writes the members in the order received, as received, without
+///   whitespace; member names as serde_json escapes them.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ParseError {
     pub(super) code: Code,
     pub(super) message: Option<Message>,
     pub(super) message_key: MessageKey,
-    /// Every member in the order received ([`Member::Error`] is the message
+    /// Every member in the order received ([`Member::Message`] is the message,
     /// under its key), empty for the usual order (the code, the message), and
     /// the extra fields.
     pub(super) members: Members,
@@ -251,26 +241,23 @@ impl ParseError {
         map: &mut M,
         mut outer: impl FnMut(&mut M, Member) -> Result<(), M::Error>,
     ) -> Result<(), M::Error> {
-        let usual: &[Member] = match (self.code.is_present(), self.message.is_some()) {
-            (true, true) => &[Member::Code, Member::Error],
-            (true, false) => &[Member::Code],
-            (false, true) => &[Member::Error],
-            (false, false) => &[],
-        };
         let order = match self.members.order.as_slice() {
-            [] => usual,
+            [] => &[Member::Code, Member::Message],
             order => order,
         };
         write_in_order(map, order, &self.members.extra, |map, member| {
             match (member, &self.message) {
-                (Member::Code, _) => map.serialize_entry("code", &self.code),
-                (Member::Error, Some(message)) => {
+                (Member::Code, _) if self.code.is_present() => {
+                    map.serialize_entry("code", &self.code)
+                }
+                (Member::Message, Some(message)) => {
                     let key = match self.message_key {
                         MessageKey::Message => "message",
                         MessageKey::Error | MessageKey::Bare => "error",
                     };
                     map.serialize_entry(key, message)
                 }
+                (Member::Code | Member::Message, _) => Ok(()),
                 (other, _) => outer(map, other),
             }
         })
@@ -303,7 +290,6 @@ pub(super) struct ErrorFields {
     pub(super) members: Members,
     code: Option<Code>,
     error: Option<Message>,
-    message: Option<Message>,
 }
 
 impl ErrorFields {
@@ -319,12 +305,8 @@ impl ErrorFields {
                 self.code = Some(Code::from_captured(value)?);
             }
             "error" => {
-                self.members.own(Member::Error, "error")?;
+                self.members.own(Member::Message, "error")?;
                 self.error = Some(Message::from_captured(value)?);
-            }
-            "message" => {
-                self.members.own(Member::Message, "message")?;
-                self.message = Some(Message::from_captured(value)?);
             }
             _ => self.members.extra(name, value)?,
         }
@@ -333,53 +315,29 @@ impl ErrorFields {
 
     /// The body, once every member is read.
     pub(super) fn finish<E: de::Error>(self, rule: Rule) -> Result<ParseError, E> {
-        let Members {
-            mut order,
-            mut extra,
-        } = self.members.finish()?;
+        let mut members = self.members.finish()?;
         let code = self.code.unwrap_or(Code::Absent);
-        let message_at = order.iter().position(|member| *member == Member::Message);
-        let (message, message_key) = match (self.error, self.message, message_at) {
-            // `message` next to `error` is an extra field, in its place.
-            (Some(error), Some(message), Some(at)) => {
-                let index = order[..at].iter().filter(|m| **m == Member::Extra).count();
-                let message = match message {
-                    Message::Text(text) => ExactJson::from(text),
-                    Message::Json(json) => *json,
-                };
-                extra.insert(index, ("message".into(), message));
-                order[at] = Member::Extra;
-                (Some(error), MessageKey::Error)
+        let mut error = ParseError::usual(code, self.error);
+        let has_code = error.code.is_present();
+        if error.message.is_none() && (has_code || rule == Rule::AnyObject) {
+            // Parse Server's key for internal errors takes the place of `error`.
+            if let Some(index) = members.extra.iter().position(|(name, _)| name == "message") {
+                let (_, message) = members.extra.remove(index);
+                let extras = members.order.iter_mut().filter(|m| **m == Member::Extra);
+                if let Some(member) = extras.skip(index).next() {
+                    *member = Member::Message;
+                }
+                error.message = Some(Message::Json(Box::new(message)));
+                error.message_key = MessageKey::Message;
             }
-            (None, message, _) if rule == Rule::ErrorBody && !code.is_present() => {
-                let names = message.map(|_| "message").into_iter();
-                let found = found_members(names.chain(extra.iter().map(|(name, _)| name.as_str())));
-                return Err(E::custom(format_args!(
-                    "not a Parse error body: it has neither `code` nor `error` (found {found})"
-                )));
-            }
-            (None, Some(message), Some(at)) => {
-                order[at] = Member::Error;
-                (Some(message), MessageKey::Message)
-            }
-            (error, _, _) => (error, MessageKey::Error),
-        };
-        let members = Members { order, extra };
-        let mut error = ParseError {
-            code,
-            message,
-            message_key,
-            members,
-        };
-        let usual = [Member::Code, Member::Error]
-            .into_iter()
-            .filter(|member| match member {
-                Member::Code => error.code.is_present(),
-                _ => error.message.is_some(),
-            });
-        if error.members.extra.is_empty() && error.members.order.iter().copied().eq(usual) {
-            error.members.order = Vec::new();
         }
+        if error.message.is_none() && !has_code && rule == Rule::ErrorBody {
+            let found = found_members(members.extra.iter().map(|(name, _)| name.as_str()));
+            return Err(E::custom(format_args!(
+                "not a Parse error body: it has neither `code` nor `error` (found {found})"
+            )));
+        }
+        error.members = members;
         Ok(error)
     }
 }

@@ -113,10 +113,6 @@ impl<'de> Visitor<'de> for CaptureVisitor {
         Value::deserialize(d).map(Captured::Value)
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Captured<'de>, D::Error> {
-        Captured::deserialize(d)
-    }
-
     fn visit_none<E: de::Error>(self) -> Result<Captured<'de>, E> {
         Ok(Captured::Value(Value::Null))
     }
