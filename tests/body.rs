@@ -987,6 +987,11 @@ const LIVE_QUERY_CASES: &[(&str, &[u8], Result<LiveQueryFields, &str>)] = &[
         Ok((Some(1), true, None)),
     ),
     (
+        "an unpaired surrogate in the message",
+        br#"{"op":"error","error":"\ud800","code":141,"reconnect":false,"requestId":7}"#,
+        Ok((Some(141), false, Some(7))),
+    ),
+    (
         "an object thrown by a LiveQuery trigger, and extra fields",
         br#"{"op":"error","error":{"why":"nope"},"code":141,"reconnect":false,"requestId":7,"clientId":3}"#,
         Ok((Some(141), false, Some(7))),
@@ -1195,6 +1200,17 @@ const fn odd_code(unparsed: &'static str, message: &'static str, display: &'stat
 type Items = (&'static [Item], &'static str);
 
 const BATCH_CASES: &[(&str, &[u8], Result<Items, &str>)] = &[
+    (
+        "unpaired surrogates in a success and in an error item",
+        br#"[{"success":{"name":"\udc00"}},{"error":{"code":9006,"error":"\ud800 lone"}}]"#,
+        Ok((
+            &[
+                Success(r#"{"name":"\udc00"}"#),
+                failed(9006, "\u{fffd} lone", "9006: \u{fffd} lone"),
+            ],
+            SAME,
+        )),
+    ),
     (
         "success and error items",
         br#"[{"success":{"createdAt":"2026-01-01T00:00:00.000Z","objectId":"a1"}},{"error":{"code":101,"error":"Object not found."}},{"success":{}}]"#,

@@ -305,6 +305,14 @@ impl Message {
         }
     }
 
+    /// A kept value as a message: as [`Message::Text`] when it is a plain string.
+    fn from_exact(json: ExactJson) -> Message {
+        match plain_string(json.as_raw().get()) {
+            Some(_) => Message::Text(json.into_value()),
+            None => Message::Json(Box::new(json)),
+        }
+    }
+
     fn value(&self) -> &Value {
         match self {
             Message::Text(value) => value,
