@@ -178,7 +178,7 @@ impl ParseError {
     fn from_canonical_text(text: &str) -> Option<ParseError> {
         let (code, rest) = match text.strip_prefix("{\"code\":") {
             Some(rest) => {
-                let end = rest.find([',', '}'])?;
+                let end = rest.bytes().position(|byte| byte == b',' || byte == b'}')?;
                 let code = Code::Known(ErrorCode::new(i32_of_text(&rest[..end])?));
                 match &rest[end..] {
                     "}" => return Some(ParseError::usual(code, None)),
@@ -195,7 +195,7 @@ impl ParseError {
             None => return None,
         };
         let message = message.strip_suffix("\"}")?;
-        if message.contains(['"', '\\']) {
+        if message.bytes().any(|byte| byte == b'"' || byte == b'\\') {
             return None;
         }
         let message = Some(Message::Text(Value::String(message.into())));
