@@ -932,7 +932,7 @@ fn exact_json_keeps_text_and_value() {
     let score = serde_json::from_str::<f64>("141e23").unwrap();
     assert_eq!(kept, json!([score, "café", {"a": -0.0, "b": 1}]));
     assert_eq!(kept.get(0).and_then(Value::as_f64), Some(score));
-    assert_eq!(kept.clone().into_value(), Value::from(kept.clone()));
+    assert_eq!(&kept.clone().into_value(), kept.value());
     // Equal as JSON values, whatever the spelling.
     let same: ExactJson = r#"[14.1e24,"café",{"a":-0.0,"b":1}]"#.parse().unwrap();
     assert_eq!(kept, same);

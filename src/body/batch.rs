@@ -143,14 +143,10 @@ impl Serialize for BatchItem {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 ///
-/// A response fails to decode only when it is not a JSON array of items that
-/// each have exactly one `success` or `error` member (or is not JSON at all);
-/// the error names the index of the item at fault. One odd item never sinks
-/// the others: see [`BatchItem`] for what an error item may hold.
-///
-/// When the batch request fails as a whole (bad keys, too many requests), the
-/// server answers a single error body instead: decode a non-2xx response as a
-/// [`ParseError`].
+/// Only a response that is not an array of items with one `success` or one
+/// `error` each fails to decode, naming the index of the item at fault; one
+/// odd item never sinks the others. A batch request that fails as a whole gets
+/// a single error body: decode a non-2xx response as a [`ParseError`].
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct BatchResponse {
     items: Vec<BatchItem>,

@@ -17,12 +17,9 @@ use super::raw::Captured;
 /// A JSON value that the crate keeps without interpreting it, exactly as it
 /// arrived: its text, and the [`Value`] that text stands for.
 ///
-/// A body carries JSON the crate does not model: a successful `/batch`
-/// sub-request's response, an `error` that Cloud Code threw as an object, a
-/// SQLSTATE `code`, extra fields, GraphQL `path`s and `extensions`. Encoding
-/// with serde_json gives back the text received: numbers as written (`141e23`,
-/// `1.50`, `-0`), escapes as written (`"\u00e9"`, `"\ud800"`), members in the
-/// order received; only insignificant whitespace is dropped.
+/// Encoding with serde_json gives back the text received: numbers as written
+/// (`141e23`, `1.50`, `-0`), escapes as written (`"\u00e9"`, `"\ud800"`),
+/// members in the order received; only insignificant whitespace is dropped.
 ///
 /// ```
 /// use parse_error_codes::ExactJson;
@@ -35,17 +32,13 @@ use super::raw::Captured;
 /// ```
 ///
 /// [`value`](Self::value) is the kept text as serde_json reads it: numbers as
-/// serde_json reads them, like every other `Value` in your program (with its
-/// default features a float may be one unit off in the last place: `141e23` is
-/// `1.4099999999999999e25`), and U+FFFD for each escape of an unpaired UTF-16
-/// surrogate, as JavaScript's `toWellFormed` gives. The kept text stays exact,
-/// so nothing is lost. A number beyond `f64` (`1e400`) or nesting deeper than
-/// 128 has no `Value` and is a decode error, as for serde_json. Equality
-/// compares the views.
-///
-/// Serializing writes the kept text through serde_json's `RawValue`: verbatim
-/// with serde_json's serializers; other serde formats get `RawValue`'s private
-/// representation (convert to a [`Value`] first for those).
+/// serde_json reads them, like every other `Value` in your program (by default
+/// `141e23` is `1.4099999999999999e25`), and U+FFFD for each escape of an
+/// unpaired UTF-16 surrogate (JavaScript's `toWellFormed`); the kept text stays
+/// exact. A number beyond `f64` (`1e400`) or nesting deeper than 128 is a
+/// decode error, as for serde_json. Equality compares the views. Serializing
+/// writes the text through serde_json's `RawValue`: verbatim with serde_json;
+/// convert to a [`Value`] first for other serde formats.
 #[derive(Clone)]
 pub struct ExactJson {
     value: Value,
@@ -175,12 +168,6 @@ impl From<Value> for ExactJson {
         let raw = serde_json::value::to_raw_value(&value)
             .expect("serde_json writes every serde_json::Value");
         ExactJson { value, raw }
-    }
-}
-
-impl From<ExactJson> for Value {
-    fn from(json: ExactJson) -> Value {
-        json.value
     }
 }
 

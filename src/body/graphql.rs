@@ -39,16 +39,11 @@ use crate::{ErrorCode, ErrorKind};
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 ///
-/// # Decoding rules
-/// - A GraphQL response is a JSON object with `errors` (an array of
-///   [`GraphQlError`]s), `data` (any JSON, kept exactly), or both; any other
-///   member (a top-level `extensions`) is an extra field. Anything else is a
-///   decode error, never a made-up error; so is a member name that appears twice.
-/// - Encoding writes every member in the order received, as received.
-///
-/// Parse Server answers requests that fail before reaching GraphQL (bad
-/// application keys: `{"error":"unauthorized"}`) with a REST error body:
-/// decode a body that is not a GraphQL response as a [`ParseError`].
+/// A GraphQL response is a JSON object with `errors` (an array of
+/// [`GraphQlError`]s), `data` (any JSON, kept exactly), or both; other members
+/// are extra fields, a name that appears twice is an error. Encoding gives
+/// back the response received. Requests that fail before reaching GraphQL (bad
+/// keys) get a REST error body: decode that as a [`ParseError`].
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct GraphQlResponse {
     errors: Option<Vec<GraphQlError>>,
@@ -108,15 +103,11 @@ impl GraphQlResponse {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 ///
-/// # Decoding rules
-/// - Any JSON object is a GraphQL error; every member is kept and written
-///   back in the order received. `message` is the message, whatever its JSON
-///   type, as in [`ParseError::message`].
-/// - When `extensions` is an object, its `code` member is the code
-///   ([`code`](Self::code) for an `i32`, else [`unparsed_code`](Self::unparsed_code))
-///   and its members are kept in order; any other `extensions` is an extra field.
-/// - `path` and `locations` are extra fields; [`path`](Self::path) and
-///   [`locations`](Self::locations) read them when they have GraphQL's shapes.
+/// Any JSON object is a GraphQL error, kept whole and encoded as received.
+/// `message` is the message, as in [`ParseError::message`]; the `code` of an
+/// `extensions` object is the code, as in [`ParseError::code`]; `path` and
+/// `locations` are extra fields, which [`path`](Self::path) and
+/// [`locations`](Self::locations) read when they have GraphQL's shapes.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct GraphQlError {
     /// The message, and the code from `extensions.code`.
@@ -184,10 +175,8 @@ impl GraphQlError {
         self.error.message_value()
     }
 
-    /// The `path` to the field that failed, from the root of the response: field
-    /// names and list indices. `None` when the error has no `path`, or one that
-    /// is not an array of strings and non-negative integers (it is still kept,
-    /// as [`extra_field("path")`](Self::extra_field)).
+    /// The `path` to the field that failed: field names and list indices;
+    /// `None` when there is none of that shape (see [`extra_field`](Self::extra_field)).
     pub fn path(&self) -> Option<Vec<GraphQlPathSegment<'_>>> {
         self.extra_field("path")?
             .value()
@@ -201,9 +190,8 @@ impl GraphQlError {
             .collect()
     }
 
-    /// The `locations` in the query text. `None` when the error has none, or
-    /// when they are not an array of objects with integer `line` and `column`
-    /// (they are still kept, as [`extra_field("locations")`](Self::extra_field)).
+    /// The `locations` in the query text; `None` when there are none of that
+    /// shape (see [`extra_field`](Self::extra_field)).
     pub fn locations(&self) -> Option<Vec<GraphQlLocation>> {
         self.extra_field("locations")?
             .value()
@@ -241,10 +229,7 @@ impl GraphQlError {
     }
 
     /// The error as Parse's REST API reports one: `{"code": N, "error": message}`,
-    /// with the code whatever its type (kept as [`ParseError::unparsed_code`]
-    /// when it is not an `i32`), and without `code` or `error` when the GraphQL
-    /// error has no code or message. The path, the locations and the other
-    /// members are not part of a REST error body and are left out.
+    /// each when present, without the GraphQL members.
     pub fn to_parse_error(&self) -> ParseError {
         self.error.clone()
     }
@@ -285,17 +270,17 @@ fn object_members<E: de::Error>(
 ) -> Result<Result<Members, Captured<'_>>, E> {
     match captured {
         // serde_json hands the object over as text: read it member by member.
-        Captured::Text(text) if text.starts_with('{') => serde_json::Deserializer::from_str(&text)
+        Captured::Text(text) if text.starts_with('{') => {
+            let mut reader = serde_json::Deserializer::from_str(&text);
+            reader
+                .deserialize_map(ObjectMembers)
+                .map(Ok)
+                .map_err(custom)
+        }
+        Captured::Value(object @ Value::Object(_)) => object
             .deserialize_map(ObjectMembers)
             .map(Ok)
             .map_err(custom),
-        Captured::Value(Value::Object(object)) => Ok(Ok(Members {
-            extra: object
-                .into_iter()
-                .map(|(name, value)| (name, value.into()))
-                .collect(),
-            order: Vec::new(),
-        })),
         other => Ok(Err(other)),
     }
 }

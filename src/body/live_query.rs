@@ -27,11 +27,9 @@ use crate::{ErrorCode, ErrorKind};
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 ///
-/// `op` must be `"error"` and `reconnect` must be present; `requestId` is a
-/// number, `null` (the server's default) or absent (servers before it was
-/// added). The code, the message and the other members follow the rules of
-/// [`ParseError`] (a `code` or an `error` is required; a code that is not an
-/// `i32` is kept); encoding writes every member in the order received.
+/// `op` must be `"error"` and `reconnect` present; `requestId` is a number,
+/// `null` (the server's default) or absent (older servers). The other members
+/// follow [`ParseError`]'s rules; encoding gives back the message received.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct LiveQueryError {
     /// The code, the message and the extra fields; its order of members lists
@@ -69,14 +67,12 @@ impl LiveQueryError {
         self.request_id.as_ref()?.value().as_number()
     }
 
-    /// The code, message and other members (not `op`, `reconnect` and
-    /// `requestId`) as an error body.
+    /// The members other than `op`, `reconnect` and `requestId`.
     pub fn parse_error(&self) -> &ParseError {
         &self.error
     }
 
-    /// The code, message and other members (not `op`, `reconnect` and
-    /// `requestId`) as an error body.
+    /// The members other than `op`, `reconnect` and `requestId`.
     pub fn into_parse_error(self) -> ParseError {
         self.error
     }

@@ -1,21 +1,11 @@
-//! The error bodies a Parse Server sends, decoded losslessly with serde.
+//! The error bodies a Parse Server sends (REST, `/batch`, LiveQuery, GraphQL;
+//! parse-server 7.x to 9.x), decoded losslessly with serde.
 //!
-//! Shapes, as parse-server 7.x to 9.x write them:
-//! - REST: `{"code":101,"error":"Object not found."}`; `{"code":1,"message":"Internal server error."}`;
-//!   `{"error":"unauthorized"}` without a code; an `error` that is any JSON value (7.5.4 puts
-//!   the PostgreSQL error object there); a `code` that Cloud Code threw as something other
-//!   than an integer.
-//! - `/batch`: an array of `{"success":{...}}` and `{"error":{...}}`, where the error object
-//!   is whatever the failing sub-request produced.
-//! - LiveQuery: `{"op":"error","error":"...","code":N,"reconnect":true,"requestId":1}`.
-//! - GraphQL: `{"errors":[{"message":"...","locations":[...],"path":[...],"extensions":{"code":N}}],"data":...}`.
-//!
-//! How: every type reads the members it interprets into fields of its own and
-//! keeps every other member as [`ExactJson`] (the exact text, from serde_json's
-//! `RawValue`, see `raw.rs`), with an ordered list of its members
-//! ([`Member`]) to write them back in the order received. Strings may hold
-//! escapes of unpaired UTF-16 surrogates (`"\ud800"`): the text is kept as
-//! sent, and the messages and `Value` views read them as U+FFFD.
+//! Every type reads the members it interprets into fields of its own and keeps
+//! every other member as [`ExactJson`] (exact text from serde_json's
+//! `RawValue`, see `raw.rs`), with the list of its members in the order
+//! received ([`Member`]) to write them back. Strings may hold escapes of
+//! unpaired UTF-16 surrogates (`"\ud800"`): kept as sent, read as U+FFFD.
 
 mod batch;
 mod exact;
@@ -69,10 +59,6 @@ struct Members {
     extra: Vec<(String, ExactJson)>,
 }
 
-/// Up to this many extra fields, a duplicate name is looked for as each one is
-/// read; beyond it, once at the end by sorting (no quadratic time).
-const LINEAR_DUPLICATE_CHECK: usize = 32;
-
 impl Members {
     /// Records one of the type's own members; an error if it came before.
     fn own<E: de::Error>(&mut self, member: Member, name: &'static str) -> Result<(), E> {
@@ -85,18 +71,16 @@ impl Members {
 
     /// Keeps a member as an extra field.
     fn extra<E: de::Error>(&mut self, name: Cow<'_, str>, value: Captured<'_>) -> Result<(), E> {
-        if self.extra.len() < LINEAR_DUPLICATE_CHECK && self.extra.iter().any(|(n, _)| *n == name) {
-            return Err(duplicate(&name));
-        }
         let value = ExactJson::from_captured(value)?;
         self.extra.push((name.into_owned(), value));
         self.order.push(Member::Extra);
         Ok(())
     }
 
-    /// Checks the names of many extra fields for duplicates, once all are read.
+    /// Checks the names of the extra fields for duplicates, once all are read
+    /// (sorted: no quadratic time for an object with very many members).
     fn finish<E: de::Error>(self) -> Result<Self, E> {
-        if self.extra.len() > LINEAR_DUPLICATE_CHECK {
+        if self.extra.len() > 1 {
             let mut names: Vec<&str> = self.extra.iter().map(|(name, _)| name.as_str()).collect();
             names.sort_unstable();
             if let Some(pair) = names.windows(2).find(|pair| pair[0] == pair[1]) {

@@ -1,14 +1,9 @@
-//! The one place that uses serde_json's private name for its `RawValue`, to get
-//! the exact text of a value from serde_json and the value itself from any
-//! other deserializer, in one pass.
-//!
-//! Why a private name: serde_json hands over a value's text only to a visitor
-//! that asks for a newtype struct of that name. Its own `Box<RawValue>` would
-//! do for serde_json, but it fails on every other deserializer, and a type
-//! cannot try twice: inside a user's `#[serde(untagged)]` or `#[serde(flatten)]`
-//! type serde buffers the body first and replays it to us without text. Asking
-//! under the same name with our own visitor gets both. The canary test below
-//! checks the name against serde_json's own `RawValue`.
+//! The one place that uses serde_json's private name for its `RawValue`: it
+//! gets the exact text of a value from serde_json, the value itself from any
+//! other deserializer, in one pass. serde_json hands text only to a visitor that
+//! asks for a newtype struct of that name; `Box<RawValue>` itself fails on other
+//! deserializers (serde's buffering in `#[serde(untagged)]`/`flatten` types),
+//! and a type cannot try twice. The canary test checks the name.
 
 use alloc::borrow::Cow;
 use alloc::string::String;
@@ -54,10 +49,6 @@ impl<'de> Deserialize<'de> for Name<'de> {
 
             fn visit_str<E: de::Error>(self, name: &str) -> Result<Name<'de>, E> {
                 Ok(Name(Cow::Owned(name.into())))
-            }
-
-            fn visit_string<E: de::Error>(self, name: String) -> Result<Name<'de>, E> {
-                Ok(Name(Cow::Owned(name)))
             }
 
             // Some binary formats hand map keys over as bytes.
@@ -140,10 +131,6 @@ impl<'de> Visitor<'de> for CaptureVisitor {
     }
 
     fn visit_str<E: de::Error>(self, value: &str) -> Result<Captured<'de>, E> {
-        Ok(Captured::Value(value.into()))
-    }
-
-    fn visit_string<E: de::Error>(self, value: String) -> Result<Captured<'de>, E> {
         Ok(Captured::Value(value.into()))
     }
 
