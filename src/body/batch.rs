@@ -22,20 +22,6 @@ use super::{ExactJson, List, Message, ParseError};
 /// one) is the message of a [`ParseError`] without a code, encoded alone again.
 /// Any key other than one `success` or one `error` is an error: Parse Server
 /// writes no other, and guessing would hide a misread body.
-///
-/// ```
-/// use parse_error_codes::{BatchItem, BatchResponse};
-/// use serde_json::json;
-///
-/// let body = br#"[{"success":{"objectId":"a","createdAt":"2026-01-01T00:00:00.000Z"}},{"error":{}}]"#;
-/// let batch: BatchResponse = serde_json::from_slice(body)?;
-/// let created = batch.items()[0].success().unwrap();
-/// assert_eq!(created.get("objectId"), Some(&json!("a")));
-/// let failed = batch.items()[1].error().unwrap();
-/// assert_eq!((failed.code(), failed.message_value()), (None, None));
-/// assert_eq!(serde_json::to_vec(&batch)?, body);
-/// # Ok::<(), serde_json::Error>(())
-/// ```
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum BatchItem {
     /// The sub-request succeeded; the value is its response, kept exactly.
@@ -131,17 +117,6 @@ impl Serialize for BatchItem {
 }
 
 /// A whole `/batch` response: one [`BatchItem`] per sub-request, in request order.
-///
-/// ```
-/// use parse_error_codes::{BatchResponse, ErrorCode};
-///
-/// let body = br#"[{"success":{"objectId":"a1"}},{"error":{"code":101,"error":"Object not found."}}]"#;
-/// let batch: BatchResponse = serde_json::from_slice(body)?;
-/// let failed: Vec<_> = batch.errors().map(|(index, error)| (index, error.code())).collect();
-/// assert_eq!(failed, [(1, Some(ErrorCode::OBJECT_NOT_FOUND))]);
-/// assert_eq!(serde_json::to_vec(&batch)?, body);
-/// # Ok::<(), serde_json::Error>(())
-/// ```
 ///
 /// Only a response that is not an array of items with one `success` or one
 /// `error` each fails to decode, naming the index of the item at fault; one

@@ -33,7 +33,6 @@ use crate::{ErrorCode, ErrorKind};
 /// assert_eq!(error.code(), Some(ErrorCode::INVALID_POINTER));
 /// assert_eq!(error.message(), "Invalid pointer");
 /// assert_eq!(error.path(), Some(vec![GraphQlPathSegment::Field("createGame")]));
-/// assert_eq!(error.to_string(), "106 InvalidPointer: Invalid pointer");
 /// assert_eq!(error.to_parse_error().to_string(), "106 InvalidPointer: Invalid pointer");
 /// assert_eq!(serde_json::to_vec(&response)?, body);
 /// # Ok::<(), serde_json::Error>(())
@@ -83,30 +82,11 @@ impl GraphQlResponse {
 /// One error of a GraphQL response:
 /// `{"message":...,"locations":[...],"path":[...],"extensions":{"code":N,...}}`.
 ///
-/// Parse Server puts the Parse error code in `extensions.code`; GraphQL's own
-/// failures (a query that does not parse or validate, an unexpected exception)
-/// carry Apollo Server's string codes there instead, such as
-/// `"GRAPHQL_VALIDATION_FAILED"`, which [`unparsed_code`](Self::unparsed_code)
-/// gives.
-///
-/// ```
-/// use parse_error_codes::{GraphQlError, GraphQlLocation, GraphQlPathSegment};
-///
-/// let text = r#"{"message":"Cannot query field \"x\"","locations":[{"line":1,"column":3}],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}"#;
-/// let error: GraphQlError = serde_json::from_str(text)?;
-/// assert_eq!(error.code(), None);
-/// let code = error.unparsed_code().and_then(|code| code.value().as_str());
-/// assert_eq!(code, Some("GRAPHQL_VALIDATION_FAILED"));
-/// assert_eq!(error.locations(), Some(vec![GraphQlLocation { line: 1, column: 3 }]));
-/// assert_eq!(error.path(), None);
-/// assert_eq!(serde_json::to_string(&error)?, text);
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-///
 /// Any JSON object is a GraphQL error, kept whole and encoded as received.
 /// `message` is the message, as in [`ParseError::message`]; the `code` of an
-/// `extensions` object is the code, as in [`ParseError::code`]; `path` and
-/// `locations` are extra fields, which [`path`](Self::path) and
+/// `extensions` object is the Parse error code (Apollo Server's own string
+/// codes, such as `"GRAPHQL_VALIDATION_FAILED"`, are [`unparsed_code`](Self::unparsed_code));
+/// `path` and `locations` are extra fields, which [`path`](Self::path) and
 /// [`locations`](Self::locations) read when they have GraphQL's shapes.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct GraphQlError {
@@ -268,21 +248,15 @@ impl<'de> Visitor<'de> for ObjectMembers {
 fn object_members<E: de::Error>(
     captured: Captured<'_>,
 ) -> Result<Result<Members, Captured<'_>>, E> {
-    match captured {
+    let members = match &captured {
         // serde_json hands the object over as text: read it member by member.
         Captured::Text(text) if text.starts_with('{') => {
-            let mut reader = serde_json::Deserializer::from_str(&text);
-            reader
-                .deserialize_map(ObjectMembers)
-                .map(Ok)
-                .map_err(custom)
+            serde_json::Deserializer::from_str(text).deserialize_map(ObjectMembers)
         }
-        Captured::Value(object @ Value::Object(_)) => object
-            .deserialize_map(ObjectMembers)
-            .map(Ok)
-            .map_err(custom),
-        other => Ok(Err(other)),
-    }
+        Captured::Value(object @ Value::Object(_)) => object.deserialize_map(ObjectMembers),
+        _ => return Ok(Err(captured)),
+    };
+    members.map(Ok).map_err(custom)
 }
 
 impl<'de> Deserialize<'de> for GraphQlError {
@@ -298,29 +272,27 @@ impl<'de> Deserialize<'de> for GraphQlError {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<GraphQlError, A::Error> {
                 let mut members = Members::default();
-                let (mut message, mut extensions, mut seen_extensions) = (None, None, false);
+                let (mut message, mut extensions) = (None, None);
                 while let Some(Name(name)) = map.next_key()? {
                     match &*name {
                         "message" => {
                             members.own(Member::Message, "message")?;
                             message = Some(Message::from_captured(map.next_value()?)?);
                         }
-                        "extensions" if seen_extensions => {
-                            return Err(de::Error::duplicate_field("extensions"))
-                        }
-                        "extensions" => {
-                            seen_extensions = true;
-                            match object_members(map.next_value()?)? {
-                                Ok(object) => {
-                                    members.own(Member::Extensions, "extensions")?;
-                                    extensions = Some(object);
-                                }
-                                // Not an object: an ordinary member, in its place.
-                                Err(value) => members.extra(name, value)?,
+                        "extensions" => match object_members(map.next_value()?)? {
+                            Ok(object) => {
+                                members.own(Member::Extensions, "extensions")?;
+                                extensions = Some(object);
                             }
-                        }
+                            // Not an object: an ordinary member, in its place.
+                            Err(value) => members.extra(name, value)?,
+                        },
                         _ => members.extra(name, map.next_value()?)?,
                     }
+                }
+                let members = members.finish()?;
+                if extensions.is_some() && find(&members.extra, "extensions").is_some() {
+                    return Err(de::Error::duplicate_field("extensions"));
                 }
                 let code = extensions
                     .as_ref()
@@ -329,7 +301,7 @@ impl<'de> Deserialize<'de> for GraphQlError {
                 Ok(GraphQlError {
                     error: ParseError::usual(code, message),
                     extensions,
-                    members: members.finish()?,
+                    members,
                 })
             }
         }

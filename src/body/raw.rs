@@ -11,7 +11,7 @@ use core::fmt;
 
 use serde::de::value::SeqAccessDeserializer;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 /// The name serde_json's `RawValue` asks its deserializer for.
 pub(crate) const TOKEN: &str = "$serde_json::private::RawValue";
@@ -78,6 +78,15 @@ pub(crate) fn text_after<'de, A: MapAccess<'de>>(
 
 struct CaptureVisitor;
 
+/// Visits that give a `Value` through its `From` (a NaN or an infinity is `null`).
+macro_rules! visit_scalars {
+    ($($visit:ident($type:ty)),*) => {$(
+        fn $visit<E: de::Error>(self, value: $type) -> Result<Captured<'de>, E> {
+            Ok(Captured::Value(value.into()))
+        }
+    )*};
+}
+
 impl<'de> Visitor<'de> for CaptureVisitor {
     type Value = Captured<'de>;
 
@@ -112,27 +121,13 @@ impl<'de> Visitor<'de> for CaptureVisitor {
         Ok(Captured::Value(Value::Null))
     }
 
-    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Captured<'de>, E> {
-        Ok(Captured::Value(Value::Bool(value)))
-    }
-
-    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Captured<'de>, E> {
-        Ok(Captured::Value(value.into()))
-    }
-
-    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Captured<'de>, E> {
-        Ok(Captured::Value(value.into()))
-    }
-
-    // As serde_json's `Value`: a NaN or an infinity is `null`.
-    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Captured<'de>, E> {
-        let number = Number::from_f64(value);
-        Ok(Captured::Value(number.map_or(Value::Null, Value::Number)))
-    }
-
-    fn visit_str<E: de::Error>(self, value: &str) -> Result<Captured<'de>, E> {
-        Ok(Captured::Value(value.into()))
-    }
+    visit_scalars!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_u64(u64),
+        visit_f64(f64),
+        visit_str(&str)
+    );
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Captured<'de>, A::Error> {
         Value::deserialize(SeqAccessDeserializer::new(seq)).map(Captured::Value)
