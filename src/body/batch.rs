@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde::ser::{Serialize, Serializer};
 use serde_json::Value;
 
 use super::parse_error::{ErrorObject, Rule};
@@ -14,14 +14,11 @@ use super::{ExactJson, List, Message, ParseError};
 
 /// One entry of a `/batch` response: `{"success": ...}` or `{"error": {...}}`.
 ///
-/// Parse Server puts into an error item whatever the failing sub-request
-/// produced, so an item decodes whatever its `error` holds: an object is a
-/// [`ParseError`], with or without `code` and `error` (`{}` has neither; a
-/// PostgreSQL error passed through has a SQLSTATE string as its code, kept as
-/// [`ParseError::unparsed_code`]); any other value (Parse Server never sends
-/// one) is the message of a [`ParseError`] without a code, encoded alone again.
-/// Any key other than one `success` or one `error` is an error: Parse Server
-/// writes no other, and guessing would hide a misread body.
+/// An item decodes whatever its failing sub-request produced: an object is a
+/// [`ParseError`] with or without `code` and `error` (`{}`; a SQLSTATE string
+/// code is [`ParseError::unparsed_code`]); any other value is the message of a
+/// [`ParseError`] without a code. Any key but one `success` or one `error` is an
+/// error: Parse Server writes no other, and guessing would hide a misread body.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum BatchItem {
     /// The sub-request succeeded; the value is its response, kept exactly.
@@ -107,12 +104,10 @@ impl<'de> Deserialize<'de> for BatchItem {
 
 impl Serialize for BatchItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(1))?;
         match self {
-            BatchItem::Success(value) => map.serialize_entry("success", value)?,
-            BatchItem::Error(error) => map.serialize_entry("error", error)?,
+            BatchItem::Success(value) => serializer.collect_map([("success", value)]),
+            BatchItem::Error(error) => serializer.collect_map([("error", error)]),
         }
-        map.end()
     }
 }
 

@@ -66,10 +66,9 @@ impl ExactJson {
         self.value.get(index)
     }
 
-    /// Keeps `text`, one JSON value with or without whitespace around and
-    /// inside it (serde_json has checked it when it comes from a body).
+    /// Keeps `text`, one JSON value, with or without whitespace.
     pub(crate) fn from_text(text: &str) -> Result<ExactJson, serde_json::Error> {
-        let text = without_whitespace(text.trim_matches([' ', '\t', '\n', '\r']));
+        let text = without_whitespace(text);
         let value = serde_json::from_str(&well_formed(&text))?;
         let raw = RawValue::from_string(text.into_owned())?;
         Ok(ExactJson { value, raw })
@@ -84,9 +83,8 @@ impl ExactJson {
     }
 }
 
-/// An error of serde_json about a piece of a body, as an error of the body's
-/// own deserializer: serde_json's position within the piece would mislead, so
-/// it is left out (the body's deserializer adds its own).
+/// serde_json's error about a piece of a body as the body's deserializer's,
+/// without the position within the piece (the body's deserializer adds its own).
 pub(crate) fn custom<E: de::Error>(error: serde_json::Error) -> E {
     let text = error.to_string();
     let suffix = alloc::format!(" at line {} column {}", error.line(), error.column());

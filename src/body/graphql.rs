@@ -62,8 +62,7 @@ impl GraphQlResponse {
         self.errors.unwrap_or_default()
     }
 
-    /// The `data` member exactly as sent; `None` when absent. A failed mutation
-    /// usually has `data` with `null` for the failed field.
+    /// The `data` member exactly as sent (`null` for a failed field); `None` when absent.
     pub fn data(&self) -> Option<&ExactJson> {
         self.data.as_ref()
     }
@@ -117,8 +116,7 @@ impl fmt::Display for GraphQlPathSegment<'_> {
     }
 }
 
-/// A position in the GraphQL query text, as in an error's `locations`: both
-/// count from 1.
+/// A position in the query text, as in an error's `locations`, from 1.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct GraphQlLocation {
     /// The line.
@@ -186,8 +184,7 @@ impl GraphQlError {
             .collect()
     }
 
-    /// The members of `extensions`, in the order received, `code` included;
-    /// empty when there is no `extensions` object.
+    /// The members of an `extensions` object, `code` included, in order.
     pub fn extensions(&self) -> &[(String, ExactJson)] {
         self.extensions.as_ref().map_or(&[], |object| &object.extra)
     }
@@ -197,8 +194,7 @@ impl GraphQlError {
         find(self.extensions(), name)
     }
 
-    /// The members other than `message` and an `extensions` object (`path`,
-    /// `locations` and any other), in the order received.
+    /// The members other than `message` and an `extensions` object, in order.
     pub fn extra_fields(&self) -> &[(String, ExactJson)] {
         &self.members.extra
     }
@@ -224,8 +220,7 @@ impl fmt::Display for GraphQlError {
 
 impl core::error::Error for GraphQlError {}
 
-/// The members of an object, in order, each kept exactly; a duplicate name is
-/// an error.
+/// The members of an object, in order, kept exactly; no name twice.
 struct ObjectMembers;
 
 impl<'de> Visitor<'de> for ObjectMembers {

@@ -32,8 +32,7 @@ use crate::{ErrorCode, ErrorKind};
 /// follow [`ParseError`]'s rules; encoding gives back the message received.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct LiveQueryError {
-    /// The code, the message and the extra fields; its order of members lists
-    /// `op`, `reconnect` and `requestId` too.
+    /// The other members; its order lists `op`, `reconnect` and `requestId` too.
     error: ParseError,
     reconnect: bool,
     /// A number or `null`; `None` when absent.
@@ -61,8 +60,7 @@ impl LiveQueryError {
         self.reconnect
     }
 
-    /// The id of the client request that failed; `None` when the server sent
-    /// `null` or no `requestId`.
+    /// The id of the client request that failed; `None` for `null` or none.
     pub fn request_id(&self) -> Option<&Number> {
         self.request_id.as_ref()?.value().as_number()
     }

@@ -1,11 +1,9 @@
 //! The error bodies a Parse Server sends (REST, `/batch`, LiveQuery, GraphQL;
 //! parse-server 7.x to 9.x), decoded losslessly with serde.
 //!
-//! Every type reads the members it interprets into fields of its own and keeps
-//! every other member as [`ExactJson`] (exact text from serde_json's
-//! `RawValue`, see `raw.rs`), with the list of its members in the order
-//! received ([`Member`]) to write them back. Strings may hold escapes of
-//! unpaired UTF-16 surrogates (`"\ud800"`): kept as sent, read as U+FFFD.
+//! Every type reads the members it interprets into fields of its own, keeps the
+//! others as [`ExactJson`] (exact text, see `raw.rs`) and lists all of them in
+//! the order received ([`Member`]) to write them back.
 
 mod batch;
 mod exact;
@@ -36,8 +34,7 @@ pub use parse_error::ParseError;
 use exact::custom;
 use raw::Captured;
 
-/// A member of an object, as listed in the order received: one that a type
-/// reads into a field of its own, or the next of its extra fields.
+/// A member in the order received: one of a type's own, or its next extra field.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Member {
     Extra,
@@ -51,8 +48,7 @@ enum Member {
     Extensions,
 }
 
-/// The members of an object: the order of all of them, and the ones kept as
-/// extra fields. Equal when the extra fields are, in any order.
+/// The order of all members, and the extra fields; equal when those are, in any order.
 #[derive(Clone, Debug, Default)]
 struct Members {
     order: Vec<Member>,
@@ -95,8 +91,7 @@ fn duplicate<E: de::Error>(name: &str) -> E {
     E::custom(format_args!("duplicate field `{name}`"))
 }
 
-/// Writes the members listed in `order`: an extra field from `extra`, in turn,
-/// for each [`Member::Extra`], and any other through `write_own`.
+/// Writes the members in `order`: the next of `extra` for each [`Member::Extra`].
 fn write_in_order<M: SerializeMap>(
     map: &mut M,
     order: &[Member],
@@ -124,8 +119,7 @@ impl Serialize for Object<'_> {
 }
 
 /// A JSON array of `T` whose errors name the index of the element at fault
-/// (`label` goes before and after it), since serde_json's positions alone are
-/// hard to map back to an item.
+/// (between the two `label`s): serde_json's positions are hard to map back.
 struct List<T> {
     expecting: &'static str,
     label: [&'static str; 2],
@@ -204,9 +198,7 @@ fn i32_of_text(text: &str) -> Option<i32> {
     (text != "-0").then(|| text.parse().ok()).flatten()
 }
 
-/// The `code` member of an error: a 32-bit integer is an [`ErrorCode`]; any other
-/// value (a SQLSTATE string, a float, `null`, an object, an integer beyond
-/// `i32`) is kept as it came.
+/// The `code` member of an error: an [`ErrorCode`] when it is an `i32`, else kept.
 #[derive(Clone, PartialEq, Eq, Debug)]
 enum Code {
     Absent,
@@ -264,9 +256,8 @@ impl Serialize for Code {
     }
 }
 
-/// A message: a string without escapes is kept as a `Value::String` (whose
-/// serde_json encoding is the text received); anything else, including a
-/// string with escapes, exactly.
+/// A message: a string without escapes as a `Value::String` (which serde_json
+/// writes as received); anything else exactly.
 #[derive(Clone, Debug)]
 enum Message {
     /// Always a `Value::String`.
@@ -332,18 +323,15 @@ impl Serialize for Message {
     }
 }
 
-/// The text between the quotes of a JSON string token without escapes, which
-/// serde_json writes back the same way. serde_json has checked the token, so
-/// only the backslash is looked for.
+/// The text between the quotes of a JSON string token (checked by serde_json)
+/// without escapes, which serde_json writes back the same way.
 fn plain_string(token: &str) -> Option<&str> {
     let inner = token.strip_prefix('"')?.strip_suffix('"')?;
     (!inner.contains('\\')).then_some(inner)
 }
 
-/// `101 UserInvalidLoginParams/ObjectNotFound: message`; a code that is not an
-/// `i32` as its JSON text (`"23505": message`); the code alone without a message
-/// (or with an empty one), the message alone without a code, and words rather
-/// than nothing when there is neither.
+/// `101 UserInvalidLoginParams/ObjectNotFound: message`, `"23505": message`
+/// (a non-`i32` code as its text), either alone, or words when there is neither.
 fn fmt_error(f: &mut fmt::Formatter<'_>, code: &Code, message: Option<&Message>) -> fmt::Result {
     let message = message.map(Message::text);
     match (code, message.as_deref()) {

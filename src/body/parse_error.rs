@@ -59,15 +59,13 @@ pub struct ParseError {
     pub(super) code: Code,
     pub(super) message: Option<Message>,
     pub(super) message_key: MessageKey,
-    /// Every member in the order received ([`Member::Message`] is the message,
-    /// under its key), empty for the usual order (the code, the message), and
-    /// the extra fields.
+    /// The order received ([`Member::Message`] under its key; empty: the code,
+    /// then the message) and the extra fields.
     pub(super) members: Members,
 }
 
-/// The key the message was sent under: Parse Server uses `error` except for
-/// unexpected internal failures, which it reports under `message`. `Bare` is a
-/// `/batch` item whose `error` is not an object: the whole value is the message.
+/// The key of the message: `error`, or `message` (Parse Server's internal
+/// errors); `Bare`: a `/batch` item's `error` that is not an object, written alone.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(super) enum MessageKey {
     Error,
@@ -79,10 +77,8 @@ impl ParseError {
     /// The body `{"code": code, "error": message}`, as Parse Server sends for a
     /// `Parse.Error`.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ParseError::usual(
-            Code::Known(code),
-            Some(Message::Text(message.into().into())),
-        )
+        let message = Message::Text(Value::String(message.into()));
+        ParseError::usual(Code::Known(code), Some(message))
     }
 
     /// A body of the code and the message alone, in the usual order.
@@ -95,8 +91,7 @@ impl ParseError {
         }
     }
 
-    /// A `/batch` error item whose `error` is not a JSON object: the value is the
-    /// message, and encoding writes it alone.
+    /// A `/batch` item's `error` that is not an object: the message, alone.
     pub(super) fn bare(message: Message) -> Self {
         ParseError {
             message_key: MessageKey::Bare,
@@ -235,12 +230,11 @@ impl fmt::Display for ParseError {
 
 impl core::error::Error for ParseError {}
 
-/// Whether a decoded object must be an error body, or may be any object.
+/// Whether a decoded object needs a `code` or an `error`, or may be any
+/// object (a `/batch` item's `error`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Rule {
-    /// A `code` or an `error` member is required.
     ErrorBody,
-    /// Any object: the `error` member of a `/batch` item.
     AnyObject,
 }
 
@@ -254,11 +248,7 @@ pub(super) struct ErrorFields {
 
 impl ErrorFields {
     /// Reads the member `name`: the code, the message, or an extra field.
-    pub(super) fn read<E: de::Error>(
-        &mut self,
-        name: Cow<'_, str>,
-        value: Captured,
-    ) -> Result<(), E> {
+    pub(super) fn read<E: de::Error>(&mut self, name: Cow<str>, value: Captured) -> Result<(), E> {
         match &*name {
             "code" => {
                 self.members.own(Member::Code, "code")?;
@@ -297,29 +287,16 @@ impl ErrorFields {
                 "not a Parse error body: it has neither `code` nor `error` (found {found})"
             )));
         }
-        // The usual order (the code, the message, nothing else) is not
-        // recorded, as on the fast path.
-        let usual = [
-            (Member::Code, has_code),
-            (Member::Message, error.message.is_some()),
-        ];
-        let usual = usual
-            .into_iter()
-            .filter_map(|(member, present)| present.then_some(member));
-        if !members.extra.is_empty() || !members.order.iter().copied().eq(usual) {
-            error.members = members;
-        }
+        error.members = members;
         Ok(error)
     }
 }
 
-/// Decodes an object under a [`Rule`].
-///
-/// serde_json is asked for the text of the whole object: the shapes Parse
-/// Server writes for almost every error are read from it directly (asking
-/// serde_json for each member in turn costs about half as much again as a
-/// derived struct), any other is read member by member by serde_json again.
-/// Other deserializers give the object member by member.
+/// Decodes an object under a [`Rule`]. serde_json is asked for the text of the
+/// whole object: the shapes Parse Server writes for almost every error are
+/// read from it directly (asking for each member in turn costs about half as
+/// much again as a derived struct), any other member by member by serde_json
+/// again. Other deserializers give the object member by member.
 #[derive(Clone, Copy)]
 pub(super) struct ErrorObject(pub(super) Rule);
 

@@ -79,7 +79,7 @@ pub(crate) fn text_after<'de, A: MapAccess<'de>>(
 struct CaptureVisitor;
 
 /// Visits that give a `Value` through its `From` (a NaN or an infinity is `null`).
-macro_rules! visit_scalars {
+macro_rules! visit_into {
     ($($visit:ident($type:ty)),*) => {$(
         fn $visit<E: de::Error>(self, value: $type) -> Result<Captured<'de>, E> {
             Ok(Captured::Value(value.into()))
@@ -121,7 +121,7 @@ impl<'de> Visitor<'de> for CaptureVisitor {
         Ok(Captured::Value(Value::Null))
     }
 
-    visit_scalars!(
+    visit_into!(
         visit_bool(bool),
         visit_i64(i64),
         visit_u64(u64),
