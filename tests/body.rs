@@ -656,6 +656,18 @@ const BODY_CASES: &[(&str, &[u8], Expect)] = &[
             reencoded: r#"{"code":101,"error":"x"}"#,
         },
     ),
+    (
+        "parse-server 7.5.4: the raw PostgreSQL error object as `error`",
+        br#"{"code":1,"error":{"length":107,"name":"error","severity":"ERROR","code":"22P02","query":"SELECT \"objectId\" FROM \"GameScore\" WHERE \"score\" = $1"}}"#,
+        Body {
+            code: Some(1),
+            unparsed: None,
+            message: r#"{"length":107,"name":"error","severity":"ERROR","code":"22P02","query":"SELECT \"objectId\" FROM \"GameScore\" WHERE \"score\" = $1"}"#,
+            extra: &[],
+            display: r#"1 InternalServerError: {"length":107,"name":"error","severity":"ERROR","code":"22P02","query":"SELECT \"objectId\" FROM \"GameScore\" WHERE \"score\" = $1"}"#,
+            reencoded: SAME,
+        },
+    ),
     // A number no `serde_json::Value` can hold.
     (
         "a number beyond f64",
