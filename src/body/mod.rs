@@ -162,7 +162,6 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for List<T> {
     }
 }
 
-/// One element of a [`List`], at its index.
 struct Indexed<T>(usize, [&'static str; 2], PhantomData<T>);
 
 impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Indexed<T> {

@@ -326,12 +326,13 @@ impl<'de> Visitor<'de> for ErrorObject {
 
     /// serde_json's text of the object, or the members of an object.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ParseError, A::Error> {
+        let first = map.next_key::<Name>()?;
+        if let Some(text) = raw::text_after(first.as_ref(), &mut map)? {
+            return self.read_text(&text);
+        }
         let mut fields = ErrorFields::default();
-        if let Some(first) = map.next_key::<Name>()? {
-            if let Some(text) = raw::text_after(&first, &mut map)? {
-                return self.read_text(&text);
-            }
-            fields.read(first.0, map.next_value()?)?;
+        if let Some(Name(first)) = first {
+            fields.read(first, map.next_value()?)?;
         }
         while let Some(name) = map.next_key::<Name>()? {
             fields.read(name.0, map.next_value()?)?;

@@ -64,16 +64,15 @@ impl<'de> Deserialize<'de> for Name<'de> {
     }
 }
 
-/// Reads the text serde_json hands over after its marker key, when `first` is
-/// that key; `None` when it is the name of an ordinary first member.
+/// The text serde_json hands over after its marker key (`first`); else `None`.
 pub(crate) fn text_after<'de, A: MapAccess<'de>>(
-    first: &Name<'de>,
+    first: Option<&Name<'de>>,
     map: &mut A,
 ) -> Result<Option<Cow<'de, str>>, A::Error> {
-    if first.0 != TOKEN {
-        return Ok(None);
+    match first {
+        Some(Name(name)) if name == TOKEN => map.next_value::<Name>().map(|text| Some(text.0)),
+        _ => Ok(None),
     }
-    map.next_value::<Name<'de>>().map(|text| Some(text.0))
 }
 
 struct CaptureVisitor;
@@ -95,12 +94,13 @@ impl<'de> Visitor<'de> for CaptureVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Captured<'de>, A::Error> {
+        let first = map.next_key::<Name>()?;
+        if let Some(text) = text_after(first.as_ref(), &mut map)? {
+            return Ok(Captured::Text(text));
+        }
         let mut object = Map::new();
-        if let Some(first) = map.next_key::<Name>()? {
-            if let Some(text) = text_after(&first, &mut map)? {
-                return Ok(Captured::Text(text));
-            }
-            object.insert(first.0.into_owned(), map.next_value()?);
+        if let Some(Name(first)) = first {
+            object.insert(first.into_owned(), map.next_value()?);
         }
         while let Some((name, value)) = map.next_entry::<String, Value>()? {
             object.insert(name, value);
