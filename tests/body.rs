@@ -656,16 +656,66 @@ const BODY_CASES: &[(&str, &[u8], Expect)] = &[
             reencoded: r#"{"code":101,"error":"x"}"#,
         },
     ),
-    // Kept values that no `serde_json::Value` can hold.
+    (
+        "parse-server 7.5.4: the raw PostgreSQL error object as `error`",
+        br#"{"code":1,"error":{"length":107,"name":"error","severity":"ERROR","code":"22P02","query":"SELECT \"objectId\" FROM \"GameScore\" WHERE \"score\" = $1"}}"#,
+        Body {
+            code: Some(1),
+            unparsed: None,
+            message: r#"{"length":107,"name":"error","severity":"ERROR","code":"22P02","query":"SELECT \"objectId\" FROM \"GameScore\" WHERE \"score\" = $1"}"#,
+            extra: &[],
+            display: r#"1 InternalServerError: {"length":107,"name":"error","severity":"ERROR","code":"22P02","query":"SELECT \"objectId\" FROM \"GameScore\" WHERE \"score\" = $1"}"#,
+            reencoded: SAME,
+        },
+    ),
+    // A number no `serde_json::Value` can hold.
     (
         "a number beyond f64",
         br#"{"code":141,"error":1e400}"#,
-        Fails("JSON number 1e400 is out of the range of f64"),
+        Fails("number out of range"),
     ),
+    // Unpaired UTF-16 surrogates, as JavaScript's `JSON.stringify` writes them:
+    // kept as sent, read as U+FFFD (JavaScript's `toWellFormed`).
     (
         "an unpaired surrogate in a message",
-        br#"{"code":141,"error":"\ud800"}"#,
-        Fails("unexpected end of hex escape in the string at byte 0"),
+        br#"{"code":9006,"error":"Cloud Code: \ud800 lone"}"#,
+        Body {
+            code: Some(9006),
+            unparsed: None,
+            message: "Cloud Code: \u{fffd} lone",
+            extra: &[],
+            display: "9006: Cloud Code: \u{fffd} lone",
+            reencoded: SAME,
+        },
+    ),
+    (
+        "a trailing surrogate first, a reversed pair, a pair",
+        br#"{"error":"\udc00x\udc00\ud800 \ud83d\ude00","code":1}"#,
+        Body {
+            code: Some(1),
+            unparsed: None,
+            message: "\u{fffd}x\u{fffd}\u{fffd} \u{1f600}",
+            extra: &[],
+            display: "1 InternalServerError: \u{fffd}x\u{fffd}\u{fffd} \u{1f600}",
+            reencoded: SAME,
+        },
+    ),
+    (
+        "unpaired surrogates under `message`, in an extra field and in an object `error`",
+        br#"{"code":141,"message":"\ud800","stack":["\udfff"],"error":{"why":"\ud800"}}"#,
+        Body {
+            code: Some(141),
+            unparsed: None,
+            message: r#"{"why":"\ud800"}"#,
+            extra: &["message", "stack"],
+            display: r#"141 ScriptFailed/FunctionNotFound/JobNotFound/SuccessErrorNotCalled/MultupleSuccessErrorCalls: {"why":"\ud800"}"#,
+            reencoded: SAME,
+        },
+    ),
+    (
+        "an unpaired surrogate in a member name of the body",
+        br#"{"code":1,"error":"x","\ud800":1}"#,
+        Fails("unexpected end of hex escape"),
     ),
     // Duplicate keys are errors: JSON leaves their meaning open.
     (
@@ -847,7 +897,7 @@ fn map_keys_given_as_bytes_are_read_as_names() {
         <ParseError as serde::Deserialize>::deserialize(MapDeserializer::new(entries.into_iter()))
             .unwrap_err()
             .to_string();
-    assert_eq!(message, "invalid value: byte array, expected a field name");
+    assert_eq!(message, "invalid value: byte array, expected a string");
 }
 
 #[test]
@@ -859,14 +909,16 @@ fn errors_from_other_serde_formats_come_from_values() {
     assert_eq!(serde_json::to_value(&error).unwrap(), value);
 
     // From a `Value`, a body is as exact as that value: its floats are written
-    // back as serde_json writes them, whatever text they were parsed from.
+    // back as serde_json writes them; the views are that text as serde_json
+    // reads it (its default float parsing reads 1.41e25 one unit off).
     let value = json!({"code": "23505", "error": 1.41e25, "n": 0.1});
     let error: ParseError = serde_json::from_value(value.clone()).unwrap();
     assert_eq!(
         error.unparsed_code().map(ExactJson::value),
         Some(&json!("23505"))
     );
-    assert_eq!(error.message_value(), Some(&json!(1.41e25)));
+    let as_serde_json_reads = |text: &str| serde_json::from_str::<Value>(text).unwrap();
+    assert_eq!(error.message_value(), Some(&as_serde_json_reads("1.41e25")));
     assert_eq!(
         serde_json::to_string(&error).unwrap(),
         format!(r#"{{"code":"23505","error":{},"n":0.1}}"#, json!(1.41e25))
@@ -887,11 +939,12 @@ fn exact_json_keeps_text_and_value() {
         format!("{kept:?}"),
         r#"ExactJson([141e23,"caf\u00e9",{"b":1,"a":-0}])"#
     );
-    // The view: correctly rounded (serde_json's default parsing is not), the
-    // escape decoded, -0 the float -0.0 as serde_json reads it.
-    assert_eq!(kept, json!([1.41e25, "café", {"a": -0.0, "b": 1}]));
-    assert_eq!(kept.get(0).and_then(Value::as_f64), Some(1.41e25));
-    assert_eq!(kept.clone().into_value(), Value::from(kept.clone()));
+    // The view: numbers as serde_json reads them (141e23 one unit off with its
+    // default features, -0 the float -0.0), the escape decoded.
+    let score = serde_json::from_str::<f64>("141e23").unwrap();
+    assert_eq!(kept, json!([score, "café", {"a": -0.0, "b": 1}]));
+    assert_eq!(kept.get(0).and_then(Value::as_f64), Some(score));
+    assert_eq!(&kept.clone().into_value(), kept.value());
     // Equal as JSON values, whatever the spelling.
     let same: ExactJson = r#"[14.1e24,"café",{"a":-0.0,"b":1}]"#.parse().unwrap();
     assert_eq!(kept, same);
@@ -905,8 +958,12 @@ fn exact_json_keeps_text_and_value() {
         ("", "EOF while parsing a value at line 1 column 0"),
         ("[1,]", "expected value at line 1 column 4"),
         ("1 2", "trailing characters at line 1 column 3"),
-        ("1e400", "JSON number 1e400 is out of the range of f64"),
-        (r#""\ud800""#, "unexpected end of hex escape"),
+        ("1e400", "number out of range"),
+        (
+            r#""\ud800"#,
+            "EOF while parsing a string at line 1 column 7",
+        ),
+        (r#""\ud80""#, "invalid escape at line 1 column 7"),
     ] {
         match text.parse::<ExactJson>() {
             Ok(kept) => panic!("{text:?} parses to {kept:?}"),
@@ -915,7 +972,11 @@ fn exact_json_keeps_text_and_value() {
     }
     let deep = "[".repeat(129) + &"]".repeat(129);
     let error = deep.parse::<ExactJson>().unwrap_err().to_string();
-    assert!(error.contains("nested deeper than 128"), "{error}");
+    assert!(error.contains("recursion limit exceeded"), "{error}");
+    // An unpaired surrogate: kept, and U+FFFD in the view.
+    let kept: ExactJson = r#"{"a":"\udc00\ud800x"}"#.parse().unwrap();
+    assert_eq!(kept.to_string(), r#"{"a":"\udc00\ud800x"}"#);
+    assert_eq!(kept, json!({"a": "\u{fffd}\u{fffd}x"}));
 }
 
 /// The expected code, `reconnect` and `requestId`.
@@ -936,6 +997,11 @@ const LIVE_QUERY_CASES: &[(&str, &[u8], Result<LiveQueryFields, &str>)] = &[
         "no requestId (older servers)",
         br#"{"op":"error","error":"Need to subscribe first","code":1,"reconnect":true}"#,
         Ok((Some(1), true, None)),
+    ),
+    (
+        "an unpaired surrogate in the message",
+        br#"{"op":"error","error":"\ud800","code":141,"reconnect":false,"requestId":7}"#,
+        Ok((Some(141), false, Some(7))),
     ),
     (
         "an object thrown by a LiveQuery trigger, and extra fields",
@@ -1147,6 +1213,17 @@ type Items = (&'static [Item], &'static str);
 
 const BATCH_CASES: &[(&str, &[u8], Result<Items, &str>)] = &[
     (
+        "unpaired surrogates in a success and in an error item",
+        br#"[{"success":{"name":"\udc00"}},{"error":{"code":9006,"error":"\ud800 lone"}}]"#,
+        Ok((
+            &[
+                Success(r#"{"name":"\udc00"}"#),
+                failed(9006, "\u{fffd} lone", "9006: \u{fffd} lone"),
+            ],
+            SAME,
+        )),
+    ),
+    (
         "success and error items",
         br#"[{"success":{"createdAt":"2026-01-01T00:00:00.000Z","objectId":"a1"}},{"error":{"code":101,"error":"Object not found."}},{"success":{}}]"#,
         Ok((
@@ -1346,7 +1423,7 @@ const BATCH_CASES: &[(&str, &[u8], Result<Items, &str>)] = &[
     (
         "a number no f64 holds",
         br#"[{"success":{"n":1e400}}]"#,
-        Err("/batch item 0: JSON number 1e400 is out of the range of f64"),
+        Err("/batch item 0: number out of range at line 1 column 24"),
     ),
     (
         "truncated",
@@ -1591,25 +1668,25 @@ fn decoding_allocates_only_the_message_and_kept_fields() {
         allocations_to_decode::<ParseError>(br#"{"code":101,"error":"x","stack":"at y"}"#),
         6
     );
-    // A code that is not an `i32`: its box, its exact text (a number has no
-    // string to allocate in its view), and the message.
+    // A code that is not an `i32` takes the general reader: its box, its exact
+    // text (a number has no string to allocate in its view), the message, and
+    // the list of the members' order.
     assert_eq!(
         allocations_to_decode::<ParseError>(br#"{"code":101.5,"error":"x"}"#),
-        3
-    );
-    // A message written with escapes is kept exactly: its box, its text, its
-    // view, and the buffer serde_json decodes the escapes in.
-    assert_eq!(
-        allocations_to_decode::<ParseError>(br#"{"code":101,"error":"caf\u00e9"}"#),
         4
     );
-    // LiveQuery: op, reconnect and requestId are read without allocating; the
-    // message, and the box that records where the code and the message stood
-    // (after `op`, the message before the code).
+    // A message written with escapes is kept exactly: its box, its text, its
+    // view, the buffer serde_json decodes the escapes in, and the order list.
+    assert_eq!(
+        allocations_to_decode::<ParseError>(br#"{"code":101,"error":"caf\u00e9"}"#),
+        5
+    );
+    // LiveQuery: op and reconnect are read without allocating; the message,
+    // the list of the members' order, and the exact text of `requestId`.
     assert_eq!(
         allocations_to_decode::<LiveQueryError>(
             br#"{"op":"error","error":"Invalid session token","code":209,"reconnect":false,"requestId":2}"#
         ),
-        2
+        3
     );
 }

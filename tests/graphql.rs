@@ -39,6 +39,22 @@ use Expect::{Fails, Response};
 
 const CASES: &[(&str, &str, Expect)] = &[
     (
+        "unpaired surrogates in a message, an extension and data",
+        r#"{"errors":[{"message":"\ud800 lone","extensions":{"code":141,"why":"\udc00"}}],"data":{"f":"\ud83d"}}"#,
+        Response {
+            errors: &[Error {
+                code: Some(141),
+                unparsed: None,
+                message: "\u{fffd} lone",
+                path: None,
+                locations: None,
+                display: "141 ScriptFailed/FunctionNotFound/JobNotFound/SuccessErrorNotCalled/MultupleSuccessErrorCalls: \u{fffd} lone",
+                as_parse_error: r#"{"code":141,"error":"\ud800 lone"}"#,
+            }],
+            data: Some(r#"{"f":"\ud83d"}"#),
+        },
+    ),
+    (
         "a pointer field given {} in a mutation (code 106, only sent over GraphQL)",
         r#"{"errors":[{"message":"Invalid pointer","locations":[{"line":1,"column":12}],"path":["createGame"],"extensions":{"code":106}}],"data":{"createGame":null}}"#,
         Response {
@@ -298,7 +314,7 @@ const CASES: &[(&str, &str, Expect)] = &[
     (
         "a number no f64 holds",
         r#"{"data":{"n":1e400}}"#,
-        Fails("JSON number 1e400 is out of the range of f64"),
+        Fails("number out of range at line 1 column 20"),
     ),
 ];
 

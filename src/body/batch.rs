@@ -1,43 +1,24 @@
 //! [`BatchResponse`] and [`BatchItem`]: the answer to a `/batch` request.
 
+use alloc::string::ToString;
 use alloc::vec::Vec;
 use core::fmt;
 
-use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::ser::{Serialize, Serializer};
 use serde_json::Value;
 
-use super::exact::Captured;
 use super::parse_error::{ErrorObject, Rule};
-use super::{ExactJson, Key, Message, ParseError};
+use super::raw::{Captured, Name};
+use super::{ExactJson, List, Message, ParseError};
 
 /// One entry of a `/batch` response: `{"success": ...}` or `{"error": {...}}`.
 ///
-/// Parse Server puts into an error item whatever the failing sub-request
-/// produced, so an item decodes on its own whatever its `error` holds:
-/// - an object is a [`ParseError`], with or without `code` and `error`: `{}` is an
-///   error without code or message, `{"code":"23505","error":"duplicate key…"}`
-///   (a PostgreSQL error passed through) an error whose code is kept as
-///   [`ParseError::unparsed_code`];
-/// - any other value (Parse Server never sends one) is kept whole as the message
-///   of a [`ParseError`] without a code, and encoded alone again.
-///
-/// An entry must have exactly one of the two keys; any other key is an error,
-/// because Parse Server writes no other and guessing would hide a misread body.
-///
-/// ```
-/// use parse_error_codes::{BatchItem, BatchResponse};
-/// use serde_json::json;
-///
-/// let body = br#"[{"success":{"objectId":"a","createdAt":"2026-01-01T00:00:00.000Z"}},{"error":{}}]"#;
-/// let batch: BatchResponse = serde_json::from_slice(body)?;
-/// let created = batch.items()[0].success().unwrap();
-/// assert_eq!(created.get("objectId"), Some(&json!("a")));
-/// let failed = batch.items()[1].error().unwrap();
-/// assert_eq!((failed.code(), failed.message_value()), (None, None));
-/// assert_eq!(serde_json::to_vec(&batch)?, body);
-/// # Ok::<(), serde_json::Error>(())
-/// ```
+/// An item decodes whatever its failing sub-request produced: an object is a
+/// [`ParseError`] with or without `code` and `error` (`{}`; a SQLSTATE string
+/// code is [`ParseError::unparsed_code`]); any other value is the message of a
+/// [`ParseError`] without a code. Any key but one `success` or one `error` is an
+/// error: Parse Server writes no other, and guessing would hide a misread body.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum BatchItem {
     /// The sub-request succeeded; the value is its response, kept exactly.
@@ -70,9 +51,9 @@ fn item_error<E: de::Error>(captured: Captured<'_>) -> Result<ParseError, E> {
         Captured::Text(text) if text.starts_with('{') => {
             ErrorObject(Rule::AnyObject).read_text(&text)
         }
-        Captured::Value(value @ Value::Object(_)) => ErrorObject(Rule::AnyObject)
-            .deserialize(value)
-            .map_err(E::custom),
+        Captured::Value(value @ Value::Object(_)) => {
+            ErrorObject(Rule::AnyObject).read_text(&value.to_string())
+        }
         other => Message::from_captured(other).map(ParseError::bare),
     }
 }
@@ -90,37 +71,26 @@ impl<'de> Deserialize<'de> for BatchItem {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BatchItem, A::Error> {
                 let mut item = None;
-                while let Some(key) = map.next_key()? {
-                    let (name, value) = match key {
-                        Key::Success => {
-                            let value = ExactJson::from_captured(map.next_value::<Captured>()?)?;
-                            ("success", BatchItem::Success(value))
-                        }
-                        Key::Error => {
-                            let error = item_error(map.next_value::<Captured>()?)?;
-                            ("error", BatchItem::Error(error))
-                        }
+                while let Some(Name(name)) = map.next_key()? {
+                    let value = match &*name {
+                        "success" => BatchItem::Success(map.next_value()?),
+                        "error" => BatchItem::Error(item_error(map.next_value()?)?),
                         other => {
                             return Err(de::Error::custom(format_args!(
-                                "unexpected field `{}` in a /batch item: expected only `success` or `error`",
-                                other.into_name()
+                                "unexpected field `{other}` in a /batch item: expected only `success` or `error`"
                             )))
                         }
                     };
-                    match item {
-                        None => item = Some(value),
-                        Some(BatchItem::Success(_)) if name == "success" => {
-                            return Err(de::Error::duplicate_field("success"))
-                        }
-                        Some(BatchItem::Error(_)) if name == "error" => {
-                            return Err(de::Error::duplicate_field("error"))
-                        }
-                        Some(_) => {
-                            return Err(de::Error::custom(
-                                "a /batch item has both `success` and `error`",
-                            ))
-                        }
+                    if let Some(first) = &item {
+                        return Err(de::Error::custom(match (first, value) {
+                            (BatchItem::Success(_), BatchItem::Success(_)) => {
+                                "duplicate field `success`"
+                            }
+                            (BatchItem::Error(_), BatchItem::Error(_)) => "duplicate field `error`",
+                            _ => "a /batch item has both `success` and `error`",
+                        }));
                     }
+                    item = Some(value);
                 }
                 item.ok_or_else(|| {
                     de::Error::custom("a /batch item has neither `success` nor `error`")
@@ -134,36 +104,19 @@ impl<'de> Deserialize<'de> for BatchItem {
 
 impl Serialize for BatchItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(1))?;
         match self {
-            BatchItem::Success(value) => map.serialize_entry("success", value)?,
-            BatchItem::Error(error) => map.serialize_entry("error", error)?,
+            BatchItem::Success(value) => serializer.collect_map([("success", value)]),
+            BatchItem::Error(error) => serializer.collect_map([("error", error)]),
         }
-        map.end()
     }
 }
 
 /// A whole `/batch` response: one [`BatchItem`] per sub-request, in request order.
 ///
-/// ```
-/// use parse_error_codes::{BatchResponse, ErrorCode};
-///
-/// let body = br#"[{"success":{"objectId":"a1"}},{"error":{"code":101,"error":"Object not found."}}]"#;
-/// let batch: BatchResponse = serde_json::from_slice(body)?;
-/// let failed: Vec<_> = batch.errors().map(|(index, error)| (index, error.code())).collect();
-/// assert_eq!(failed, [(1, Some(ErrorCode::OBJECT_NOT_FOUND))]);
-/// assert_eq!(serde_json::to_vec(&batch)?, body);
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-///
-/// A response fails to decode only when it is not a JSON array of items that
-/// each have exactly one `success` or `error` member (or is not JSON at all);
-/// the error names the index of the item at fault. One odd item never sinks
-/// the others: see [`BatchItem`] for what an error item may hold.
-///
-/// When the batch request fails as a whole (bad keys, too many requests), the
-/// server answers a single error body instead: decode a non-2xx response as a
-/// [`ParseError`].
+/// Only a response that is not an array of items with one `success` or one
+/// `error` each fails to decode, naming the index of the item at fault; one
+/// odd item never sinks the others. A batch request that fails as a whole gets
+/// a single error body: decode a non-2xx response as a [`ParseError`].
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct BatchResponse {
     items: Vec<BatchItem>,
@@ -189,55 +142,16 @@ impl BatchResponse {
     }
 }
 
-impl From<Vec<BatchItem>> for BatchResponse {
-    fn from(items: Vec<BatchItem>) -> Self {
-        BatchResponse { items }
-    }
-}
-
 impl<'de> Deserialize<'de> for BatchResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct BatchVisitor;
-
-        impl<'de> Visitor<'de> for BatchVisitor {
-            type Value = BatchResponse;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a /batch response (a JSON array of `success` and `error` items)")
-            }
-
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<BatchResponse, A::Error> {
-                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-                while let Some(item) = seq.next_element_seed(IndexedItem(items.len()))? {
-                    items.push(item);
-                }
-                Ok(BatchResponse { items })
-            }
-        }
-
-        deserializer.deserialize_seq(BatchVisitor)
-    }
-}
-
-/// Decodes one batch item and names its index in any error, since serde_json
-/// positions alone are hard to map back to a sub-request.
-struct IndexedItem(usize);
-
-impl<'de> DeserializeSeed<'de> for IndexedItem {
-    type Value = BatchItem;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<BatchItem, D::Error> {
-        BatchItem::deserialize(deserializer)
-            .map_err(|error| de::Error::custom(format_args!("/batch item {}: {error}", self.0)))
+        let expecting = "a /batch response (a JSON array of `success` and `error` items)";
+        let items = List::new(expecting, ["/batch item ", ""]).deserialize(deserializer)?;
+        Ok(BatchResponse { items })
     }
 }
 
 impl Serialize for BatchResponse {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.items.len()))?;
-        for item in &self.items {
-            seq.serialize_element(item)?;
-        }
-        seq.end()
+        self.items.serialize(serializer)
     }
 }

@@ -6,21 +6,18 @@
 //! hand-written names; only the generated names mirror the document's spelling.
 
 use alloc::borrow::Cow;
-use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
-use super::exact::Captured;
-use super::json_text::{canonical_integer, ObjectText};
-use super::parse_error::MessageKey;
+use super::raw::{Captured, Name};
 use super::{
-    fmt_error, found_members, same_members, write_in_received_order, Code, ExactJson, Key, Members,
-    Message, ParseError, Slot,
+    custom, find, found_members, write_in_order, Code, ExactJson, List, Member, Members, Message,
+    Object, ParseError,
 };
 use crate::{ErrorCode, ErrorKind};
 
@@ -36,119 +33,68 @@ use crate::{ErrorCode, ErrorKind};
 /// assert_eq!(error.code(), Some(ErrorCode::INVALID_POINTER));
 /// assert_eq!(error.message(), "Invalid pointer");
 /// assert_eq!(error.path(), Some(vec![GraphQlPathSegment::Field("createGame")]));
-/// assert_eq!(error.to_string(), "106 InvalidPointer: Invalid pointer");
 /// assert_eq!(error.to_parse_error().to_string(), "106 InvalidPointer: Invalid pointer");
 /// assert_eq!(serde_json::to_vec(&response)?, body);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 ///
-/// # Decoding rules
-/// - A GraphQL response is a JSON object with an `errors` member, a `data`
-///   member, or both. `errors` must be an array of objects, each a
-///   [`GraphQlError`]; `data` is any JSON value, `null` included, and is kept
-///   exactly. Any other member (such as a top-level `extensions`) is kept as an
-///   extra field. Anything else is a decode error, never a made-up error.
-/// - A member name that appears twice is an error, as in [`ParseError`].
-/// - Encoding writes every member in the order received.
-///
-/// Parse Server answers requests that fail before reaching GraphQL (bad
-/// application keys: `{"error":"unauthorized"}`) with a REST error body:
-/// decode a body that is not a GraphQL response as a [`ParseError`].
-#[derive(Clone, Debug)]
+/// A GraphQL response is a JSON object with `errors` (an array of
+/// [`GraphQlError`]s), `data` (any JSON, kept exactly), or both; other members
+/// are extra fields, a name that appears twice is an error. Encoding gives
+/// back the response received. Requests that fail before reaching GraphQL (bad
+/// keys) get a REST error body: decode that as a [`ParseError`].
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct GraphQlResponse {
-    errors: Option<(Vec<GraphQlError>, Slot)>,
-    data: Option<(ExactJson, Slot)>,
-    extra: Vec<(String, ExactJson)>,
+    errors: Option<Vec<GraphQlError>>,
+    data: Option<ExactJson>,
+    /// Every member in the order received, and the extra fields.
+    members: Members,
 }
 
 impl GraphQlResponse {
     /// The errors, in the order received; empty when the response has none.
     pub fn errors(&self) -> &[GraphQlError] {
-        self.errors
-            .as_ref()
-            .map_or(&[], |(errors, _)| errors.as_slice())
+        self.errors.as_deref().unwrap_or_default()
     }
 
     /// The errors, in the order received.
     pub fn into_errors(self) -> Vec<GraphQlError> {
-        self.errors.map(|(errors, _)| errors).unwrap_or_default()
+        self.errors.unwrap_or_default()
     }
 
-    /// The `data` member exactly as sent; `None` when absent. A failed mutation
-    /// usually has `data` with `null` for the failed field.
+    /// The `data` member exactly as sent (`null` for a failed field); `None` when absent.
     pub fn data(&self) -> Option<&ExactJson> {
-        self.data.as_ref().map(|(data, _)| data)
+        self.data.as_ref()
     }
 
     /// The members other than `errors` and `data`, in the order received.
     pub fn extra_fields(&self) -> &[(String, ExactJson)] {
-        &self.extra
+        &self.members.extra
     }
 
     /// The extra field with this name, such as `extensions`.
     pub fn extra_field(&self, name: &str) -> Option<&ExactJson> {
-        find(&self.extra, name)
+        find(&self.members.extra, name)
     }
 }
-
-/// Equal when the members are, in any order.
-impl PartialEq for GraphQlResponse {
-    fn eq(&self, other: &GraphQlResponse) -> bool {
-        fn errors(response: &GraphQlResponse) -> Option<&[GraphQlError]> {
-            response
-                .errors
-                .as_ref()
-                .map(|(errors, _)| errors.as_slice())
-        }
-        errors(self) == errors(other)
-            && self.data() == other.data()
-            && same_members(&self.extra, &other.extra)
-    }
-}
-
-impl Eq for GraphQlResponse {}
 
 /// One error of a GraphQL response:
 /// `{"message":...,"locations":[...],"path":[...],"extensions":{"code":N,...}}`.
 ///
-/// Parse Server puts the Parse error code in `extensions.code`; GraphQL's own
-/// failures (a query that does not parse or validate, an unexpected exception)
-/// carry Apollo Server's string codes there instead, such as
-/// `"GRAPHQL_VALIDATION_FAILED"`, which [`unparsed_code`](Self::unparsed_code)
-/// gives.
-///
-/// ```
-/// use parse_error_codes::{GraphQlError, GraphQlLocation, GraphQlPathSegment};
-///
-/// let text = r#"{"message":"Cannot query field \"x\"","locations":[{"line":1,"column":3}],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}"#;
-/// let error: GraphQlError = serde_json::from_str(text)?;
-/// assert_eq!(error.code(), None);
-/// let code = error.unparsed_code().and_then(|code| code.value().as_str());
-/// assert_eq!(code, Some("GRAPHQL_VALIDATION_FAILED"));
-/// assert_eq!(error.locations(), Some(vec![GraphQlLocation { line: 1, column: 3 }]));
-/// assert_eq!(error.path(), None);
-/// assert_eq!(serde_json::to_string(&error)?, text);
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-///
-/// # Decoding rules
-/// - Any JSON object is a GraphQL error; every member is kept and written
-///   back in the order received.
-/// - `message` is the message, whatever its JSON type (GraphQL requires a
-///   string), as in [`ParseError::message`].
-/// - When `extensions` is an object, its `code` member is the code: an integer
-///   in the `i32` range is [`code`](Self::code), any other value is
-///   [`unparsed_code`](Self::unparsed_code); its members are kept exactly,
-///   in order. An `extensions` that is not an object is an extra field.
-/// - `path` and `locations` are kept exactly as extra fields;
-///   [`path`](Self::path) and [`locations`](Self::locations) read them when
-///   they have the shapes GraphQL specifies.
-#[derive(Clone, Debug)]
+/// Any JSON object is a GraphQL error, kept whole and encoded as received.
+/// `message` is the message, as in [`ParseError::message`]; the `code` of an
+/// `extensions` object is the Parse error code (Apollo Server's own string
+/// codes, such as `"GRAPHQL_VALIDATION_FAILED"`, are [`unparsed_code`](Self::unparsed_code));
+/// `path` and `locations` are extra fields, which [`path`](Self::path) and
+/// [`locations`](Self::locations) read when they have GraphQL's shapes.
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct GraphQlError {
-    message: Option<(Message, Slot)>,
-    extensions: Option<(Vec<(String, ExactJson)>, Slot)>,
-    code: Code,
-    extra: Vec<(String, ExactJson)>,
+    /// The message, and the code from `extensions.code`.
+    error: ParseError,
+    /// The members of `extensions`, when it is an object.
+    extensions: Option<Members>,
+    /// Every member in the order received, and the extra fields.
+    members: Members,
 }
 
 /// One step of a GraphQL error's `path`: a field name, or an index into a list.
@@ -170,8 +116,7 @@ impl fmt::Display for GraphQlPathSegment<'_> {
     }
 }
 
-/// A position in the GraphQL query text, as in an error's `locations`: both
-/// count from 1.
+/// A position in the query text, as in an error's `locations`, from 1.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct GraphQlLocation {
     /// The line.
@@ -181,46 +126,35 @@ pub struct GraphQlLocation {
 }
 
 impl GraphQlError {
-    /// The Parse error code in `extensions.code`; `None` when there is none or
-    /// it is not an integer in the `i32` range.
+    /// The Parse error code in `extensions.code`, as [`ParseError::code`].
     pub fn code(&self) -> Option<ErrorCode> {
-        self.code.known()
+        self.error.code()
     }
 
     /// `extensions.code` exactly as sent when it is present but not an `i32`,
     /// such as Apollo Server's `"BAD_USER_INPUT"` or
     /// `"GRAPHQL_VALIDATION_FAILED"`.
     pub fn unparsed_code(&self) -> Option<&ExactJson> {
-        self.code.unparsed()
+        self.error.unparsed_code()
     }
 
-    /// The documented kinds for the code, in document order; empty when there
-    /// is no `i32` code or the document does not list it.
+    /// The documented kinds for the code, as [`ParseError::kinds`].
     pub fn kinds(&self) -> &'static [ErrorKind] {
-        match self.code() {
-            Some(code) => code.kinds(),
-            None => &[],
-        }
+        self.error.kinds()
     }
 
-    /// The message as text: the string sent, the exact JSON text of any other
-    /// value, or `""` when there is no `message`.
+    /// The message as text, as [`ParseError::message`].
     pub fn message(&self) -> Cow<'_, str> {
-        match &self.message {
-            Some((message, _)) => message.text(),
-            None => Cow::Borrowed(""),
-        }
+        self.error.message()
     }
 
     /// The message as a JSON value; `None` when absent.
     pub fn message_value(&self) -> Option<&Value> {
-        self.message.as_ref().map(|(message, _)| message.value())
+        self.error.message_value()
     }
 
-    /// The `path` to the field that failed, from the root of the response: field
-    /// names and list indices. `None` when the error has no `path`, or one that
-    /// is not an array of strings and non-negative integers (it is still kept,
-    /// as [`extra_field("path")`](Self::extra_field)).
+    /// The `path` to the field that failed: field names and list indices;
+    /// `None` when there is none of that shape (see [`extra_field`](Self::extra_field)).
     pub fn path(&self) -> Option<Vec<GraphQlPathSegment<'_>>> {
         self.extra_field("path")?
             .value()
@@ -234,9 +168,8 @@ impl GraphQlError {
             .collect()
     }
 
-    /// The `locations` in the query text. `None` when the error has none, or
-    /// when they are not an array of objects with integer `line` and `column`
-    /// (they are still kept, as [`extra_field("locations")`](Self::extra_field)).
+    /// The `locations` in the query text; `None` when there are none of that
+    /// shape (see [`extra_field`](Self::extra_field)).
     pub fn locations(&self) -> Option<Vec<GraphQlLocation>> {
         self.extra_field("locations")?
             .value()
@@ -251,12 +184,9 @@ impl GraphQlError {
             .collect()
     }
 
-    /// The members of `extensions`, in the order received, `code` included;
-    /// empty when there is no `extensions` object.
+    /// The members of an `extensions` object, `code` included, in order.
     pub fn extensions(&self) -> &[(String, ExactJson)] {
-        self.extensions
-            .as_ref()
-            .map_or(&[], |(members, _)| members.as_slice())
+        self.extensions.as_ref().map_or(&[], |object| &object.extra)
     }
 
     /// The member of `extensions` with this name, such as `stacktrace`.
@@ -264,118 +194,64 @@ impl GraphQlError {
         find(self.extensions(), name)
     }
 
-    /// The members other than `message` and an `extensions` object (`path`,
-    /// `locations` and any other), in the order received.
+    /// The members other than `message` and an `extensions` object, in order.
     pub fn extra_fields(&self) -> &[(String, ExactJson)] {
-        &self.extra
+        &self.members.extra
     }
 
     /// The extra field with this name.
     pub fn extra_field(&self, name: &str) -> Option<&ExactJson> {
-        find(&self.extra, name)
+        find(&self.members.extra, name)
     }
 
     /// The error as Parse's REST API reports one: `{"code": N, "error": message}`,
-    /// with the code whatever its type (kept as [`ParseError::unparsed_code`]
-    /// when it is not an `i32`), and without `code` or `error` when the GraphQL
-    /// error has no code or message. The path, the locations and the other
-    /// members are not part of a REST error body and are left out.
+    /// each when present, without the GraphQL members.
     pub fn to_parse_error(&self) -> ParseError {
-        ParseError {
-            code: self.code.clone(),
-            message: self.message.as_ref().map(|(message, _)| message.clone()),
-            message_key: MessageKey::Error,
-            layout: None,
-        }
+        self.error.clone()
     }
 }
-
-/// Equal when the members are, in any order.
-impl PartialEq for GraphQlError {
-    fn eq(&self, other: &GraphQlError) -> bool {
-        fn message(error: &GraphQlError) -> Option<&Message> {
-            error.message.as_ref().map(|(message, _)| message)
-        }
-        fn extensions(error: &GraphQlError) -> Option<&[(String, ExactJson)]> {
-            error
-                .extensions
-                .as_ref()
-                .map(|(members, _)| members.as_slice())
-        }
-        message(self) == message(other)
-            && match (extensions(self), extensions(other)) {
-                (Some(a), Some(b)) => same_members(a, b),
-                (a, b) => a.is_none() && b.is_none(),
-            }
-            && same_members(&self.extra, &other.extra)
-    }
-}
-
-impl Eq for GraphQlError {}
 
 /// As [`ParseError`]'s `Display`: the code and the message.
 impl fmt::Display for GraphQlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt_error(
-            f,
-            &self.code,
-            self.message.as_ref().map(|(message, _)| message),
-        )
+        fmt::Display::fmt(&self.error, f)
     }
 }
 
 impl core::error::Error for GraphQlError {}
 
-fn find<'a>(members: &'a [(String, ExactJson)], name: &str) -> Option<&'a ExactJson> {
-    members
-        .iter()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value)
-}
+/// The members of an object, in order, kept exactly; no name twice.
+struct ObjectMembers;
 
-/// `extensions`: its members when it is an object, else the value itself.
-enum Extensions {
-    Object(Vec<(String, ExactJson)>),
-    Other(ExactJson),
-}
+impl<'de> Visitor<'de> for ObjectMembers {
+    type Value = Members;
 
-fn extensions<E: de::Error>(captured: Captured<'_>) -> Result<Extensions, E> {
-    match captured {
-        // serde_json hands the object over as text: read it member by member.
-        Captured::Text(text) => match ObjectText::new(&text) {
-            Some(mut object) => {
-                let mut members = Members::default();
-                while let Some((name, value)) = object.next_member().map_err(E::custom)? {
-                    let key = Key::Other(name.into_owned());
-                    members.read_extra(key, Captured::Text(Cow::Borrowed(value)))?;
-                }
-                members.finish().map(Extensions::Object)
-            }
-            None => ExactJson::from_text(&text)
-                .map(Extensions::Other)
-                .map_err(E::custom),
-        },
-        Captured::Value(Value::Object(object)) => Ok(Extensions::Object(
-            object
-                .into_iter()
-                .map(|(name, value)| (name, ExactJson::from(value)))
-                .collect(),
-        )),
-        Captured::Value(other) => Ok(Extensions::Other(ExactJson::from(other))),
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
     }
-}
 
-/// The code in an `extensions` object's `code` member.
-fn extensions_code(members: &[(String, ExactJson)]) -> Code {
-    match find(members, "code") {
-        None => Code::Absent,
-        Some(code) => {
-            match canonical_integer(code.as_raw().get()).and_then(|code| i32::try_from(code).ok()) {
-                Some(code) => Code::Known(ErrorCode::new(code)),
-                None => Code::Unparsed(Box::new(code.clone())),
-            }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut members = Members::default();
+        while let Some(Name(name)) = map.next_key()? {
+            members.extra(name, map.next_value()?)?;
         }
+        members.finish()
     }
+}
+
+/// The members of `extensions` when it is an object; else the value, given back.
+fn object_members<E: de::Error>(
+    captured: Captured<'_>,
+) -> Result<Result<Members, Captured<'_>>, E> {
+    let members = match &captured {
+        // serde_json hands the object over as text: read it member by member.
+        Captured::Text(text) if text.starts_with('{') => {
+            serde_json::Deserializer::from_str(text).deserialize_map(ObjectMembers)
+        }
+        Captured::Value(object @ Value::Object(_)) => object.deserialize_map(ObjectMembers),
+        _ => return Ok(Err(captured)),
+    };
+    members.map(Ok).map_err(custom)
 }
 
 impl<'de> Deserialize<'de> for GraphQlError {
@@ -391,46 +267,36 @@ impl<'de> Deserialize<'de> for GraphQlError {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<GraphQlError, A::Error> {
                 let mut members = Members::default();
-                let mut message = None;
-                let mut extensions_member = None;
-                while let Some(key) = map.next_key::<Key>()? {
-                    match key {
-                        Key::Message => {
-                            if message.is_some() {
-                                return Err(de::Error::duplicate_field("message"));
-                            }
-                            let slot = members.own_slot();
-                            let value = Message::from_captured(map.next_value::<Captured>()?)?;
-                            message = Some((value, slot));
+                let (mut message, mut extensions) = (None, None);
+                while let Some(Name(name)) = map.next_key()? {
+                    match &*name {
+                        "message" => {
+                            members.own(Member::Message, "message")?;
+                            message = Some(Message::from_captured(map.next_value()?)?);
                         }
-                        Key::Extensions => {
-                            if extensions_member.is_some() {
-                                return Err(de::Error::duplicate_field("extensions"));
+                        "extensions" => match object_members(map.next_value()?)? {
+                            Ok(object) => {
+                                members.own(Member::Extensions, "extensions")?;
+                                extensions = Some(object);
                             }
-                            match extensions(map.next_value::<Captured>()?)? {
-                                Extensions::Object(object) => {
-                                    let slot = members.own_slot();
-                                    extensions_member = Some(Some((object, slot)));
-                                }
-                                // Not an object: an ordinary member, in its place.
-                                Extensions::Other(value) => {
-                                    members.push_extra("extensions".into(), value);
-                                    extensions_member = Some(None);
-                                }
-                            }
-                        }
-                        other => members.read_extra(other, map.next_value::<Captured>()?)?,
+                            // Not an object: an ordinary member, in its place.
+                            Err(value) => members.extra(name, value)?,
+                        },
+                        _ => members.extra(name, map.next_value()?)?,
                     }
                 }
-                let extensions = extensions_member.flatten();
+                let members = members.finish()?;
+                if extensions.is_some() && find(&members.extra, "extensions").is_some() {
+                    return Err(de::Error::duplicate_field("extensions"));
+                }
                 let code = extensions
                     .as_ref()
-                    .map_or(Code::Absent, |(object, _)| extensions_code(object));
+                    .and_then(|object| find(&object.extra, "code"));
+                let code = code.map_or(Code::Absent, Code::from_exact);
                 Ok(GraphQlError {
-                    message,
+                    error: ParseError::usual(code, message),
                     extensions,
-                    code,
-                    extra: members.finish()?,
+                    members,
                 })
             }
         }
@@ -439,85 +305,21 @@ impl<'de> Deserialize<'de> for GraphQlError {
     }
 }
 
-/// An object's members, written in order.
-struct MembersInOrder<'a>(&'a [(String, ExactJson)]);
-
-impl Serialize for MembersInOrder<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (name, value) in self.0 {
-            map.serialize_entry(name, value)?;
-        }
-        map.end()
-    }
-}
-
 /// Every member in the order received.
 impl Serialize for GraphQlError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        const MESSAGE: u8 = 0;
-        const EXTENSIONS: u8 = 1;
-        let own_members = [
-            self.message.as_ref().map(|(_, slot)| (*slot, MESSAGE)),
-            self.extensions
-                .as_ref()
-                .map(|(_, slot)| (*slot, EXTENSIONS)),
-        ];
-        let mut own = [(Slot::default(), 0); 2];
-        let mut count = 0;
-        for member in own_members.into_iter().flatten() {
-            own[count] = member;
-            count += 1;
-        }
-        let mut map = serializer.serialize_map(Some(count + self.extra.len()))?;
-        write_in_received_order(&mut map, &self.extra, &mut own[..count], |map, id| {
-            match (id, &self.message, &self.extensions) {
-                (MESSAGE, Some((message, _)), _) => map.serialize_entry("message", message),
-                (EXTENSIONS, _, Some((members, _))) => {
-                    map.serialize_entry("extensions", &MembersInOrder(members))
+        let Members { order, extra } = &self.members;
+        let mut map = serializer.serialize_map(Some(order.len()))?;
+        write_in_order(&mut map, order, extra, |map, member| {
+            match (member, &self.error.message, &self.extensions) {
+                (Member::Message, Some(message), _) => map.serialize_entry("message", message),
+                (Member::Extensions, _, Some(object)) => {
+                    map.serialize_entry("extensions", &Object(&object.extra))
                 }
                 _ => Ok(()),
             }
         })?;
         map.end()
-    }
-}
-
-/// The `errors` array, naming the index of an error that does not decode.
-struct ErrorList;
-
-impl<'de> DeserializeSeed<'de> for ErrorList {
-    type Value = Vec<GraphQlError>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ErrorList {
-    type Value = Vec<GraphQlError>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("`errors`, an array of GraphQL errors")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        struct Indexed(usize);
-
-        impl<'de> DeserializeSeed<'de> for Indexed {
-            type Value = GraphQlError;
-
-            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<GraphQlError, D::Error> {
-                GraphQlError::deserialize(d)
-                    .map_err(|error| de::Error::custom(format_args!("errors[{}]: {error}", self.0)))
-            }
-        }
-
-        let mut errors = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        while let Some(error) = seq.next_element_seed(Indexed(errors.len()))? {
-            errors.push(error);
-        }
-        Ok(errors)
     }
 }
 
@@ -534,39 +336,34 @@ impl<'de> Deserialize<'de> for GraphQlResponse {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<GraphQlResponse, A::Error> {
                 let mut members = Members::default();
-                let mut errors = None;
-                let mut data = None;
-                while let Some(key) = map.next_key::<Key>()? {
-                    match key {
-                        Key::Errors => {
-                            if errors.is_some() {
-                                return Err(de::Error::duplicate_field("errors"));
-                            }
-                            let slot = members.own_slot();
-                            errors = Some((map.next_value_seed(ErrorList)?, slot));
+                let (mut errors, mut data) = (None, None);
+                while let Some(Name(name)) = map.next_key()? {
+                    match &*name {
+                        "errors" => {
+                            members.own(Member::Errors, "errors")?;
+                            let list =
+                                List::new("`errors`, an array of GraphQL errors", ["errors[", "]"]);
+                            errors = Some(map.next_value_seed(list)?);
                         }
-                        Key::Data => {
-                            if data.is_some() {
-                                return Err(de::Error::duplicate_field("data"));
-                            }
-                            let slot = members.own_slot();
-                            let value = ExactJson::from_captured(map.next_value::<Captured>()?)?;
-                            data = Some((value, slot));
+                        "data" => {
+                            members.own(Member::Data, "data")?;
+                            data = Some(map.next_value()?);
                         }
-                        other => members.read_extra(other, map.next_value::<Captured>()?)?,
+                        _ => members.extra(name, map.next_value()?)?,
                     }
                 }
-                let extra = members.finish()?;
+                let members = members.finish()?;
                 if errors.is_none() && data.is_none() {
+                    let names = members.extra.iter().map(|(name, _)| name.as_str());
                     return Err(de::Error::custom(format_args!(
                         "not a GraphQL response: it has neither `errors` nor `data` (found {})",
-                        found_members(extra.iter().map(|(name, _)| name.as_str()))
+                        found_members(names)
                     )));
                 }
                 Ok(GraphQlResponse {
                     errors,
                     data,
-                    extra,
+                    members,
                 })
             }
         }
@@ -578,23 +375,12 @@ impl<'de> Deserialize<'de> for GraphQlResponse {
 /// Every member in the order received.
 impl Serialize for GraphQlResponse {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        const ERRORS: u8 = 0;
-        const DATA: u8 = 1;
-        let own_members = [
-            self.errors.as_ref().map(|(_, slot)| (*slot, ERRORS)),
-            self.data.as_ref().map(|(_, slot)| (*slot, DATA)),
-        ];
-        let mut own = [(Slot::default(), 0); 2];
-        let mut count = 0;
-        for member in own_members.into_iter().flatten() {
-            own[count] = member;
-            count += 1;
-        }
-        let mut map = serializer.serialize_map(Some(count + self.extra.len()))?;
-        write_in_received_order(&mut map, &self.extra, &mut own[..count], |map, id| {
-            match (id, &self.errors, &self.data) {
-                (ERRORS, Some((errors, _)), _) => map.serialize_entry("errors", errors),
-                (DATA, _, Some((data, _))) => map.serialize_entry("data", data),
+        let Members { order, extra } = &self.members;
+        let mut map = serializer.serialize_map(Some(order.len()))?;
+        write_in_order(&mut map, order, extra, |map, member| {
+            match (member, &self.errors, &self.data) {
+                (Member::Errors, Some(errors), _) => map.serialize_entry("errors", errors),
+                (Member::Data, _, Some(data)) => map.serialize_entry("data", data),
                 _ => Ok(()),
             }
         })?;

@@ -1,33 +1,25 @@
-//! The error bodies a Parse Server sends, decoded losslessly with serde.
+//! The error bodies a Parse Server sends (REST, `/batch`, LiveQuery, GraphQL;
+//! parse-server 7.x to 9.x), decoded losslessly with serde.
 //!
-//! Shapes, as parse-server 8.6 writes them:
-//! - REST: `{"code":101,"error":"Object not found."}`; `{"code":1,"message":"Internal server error."}`;
-//!   `{"error":"unauthorized"}` without a code; an `error` that is any JSON value; a `code`
-//!   that Cloud Code threw as something other than an integer.
-//! - `/batch`: an array of `{"success":{...}}` and `{"error":{...}}`, where the error object
-//!   is whatever the failing sub-request produced: `{"code":N,"error":"..."}`, a database
-//!   error with a SQLSTATE string as its code, or `{}`.
-//! - LiveQuery: `{"op":"error","error":"...","code":N,"reconnect":true,"requestId":1}`.
-//! - GraphQL: `{"errors":[{"message":"...","locations":[...],"path":[...],"extensions":{"code":N}}],"data":...}`.
-//!
-//! Every type keeps what it does not interpret as [`ExactJson`] and writes the
-//! members of an object back in the order received, so that a body re-encodes to
-//! the text it came as.
+//! Every type reads the members it interprets into fields of its own, keeps the
+//! others as [`ExactJson`] (exact text, see `raw.rs`) and lists all of them in
+//! the order received ([`Member`]) to write them back.
 
 mod batch;
 mod exact;
 mod graphql;
-mod json_text;
 mod live_query;
 mod parse_error;
+mod raw;
 
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
+use core::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
@@ -39,195 +31,59 @@ pub use graphql::{GraphQlError, GraphQlLocation, GraphQlPathSegment, GraphQlResp
 pub use live_query::LiveQueryError;
 pub use parse_error::ParseError;
 
-use exact::Captured;
-use json_text::canonical_integer;
+use exact::custom;
+use raw::Captured;
 
-/// A member name, read without allocating unless it has to be kept.
-enum Key {
+/// A member in the order received: one of a type's own, or its next extra field.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Member {
+    Extra,
     Code,
-    Error,
     Message,
     Op,
     Reconnect,
     RequestId,
-    Success,
     Errors,
     Data,
     Extensions,
-    Other(String),
 }
 
-impl Key {
-    fn from_name(name: &str) -> Key {
-        match name {
-            "code" => Key::Code,
-            "error" => Key::Error,
-            "message" => Key::Message,
-            "op" => Key::Op,
-            "reconnect" => Key::Reconnect,
-            "requestId" => Key::RequestId,
-            "success" => Key::Success,
-            "errors" => Key::Errors,
-            "data" => Key::Data,
-            "extensions" => Key::Extensions,
-            other => Key::Other(other.into()),
-        }
-    }
-
-    fn from_owned_name(name: String) -> Key {
-        match Key::from_name(&name) {
-            Key::Other(_) => Key::Other(name),
-            known => known,
-        }
-    }
-
-    fn into_name(self) -> String {
-        match self {
-            Key::Code => "code".into(),
-            Key::Error => "error".into(),
-            Key::Message => "message".into(),
-            Key::Op => "op".into(),
-            Key::Reconnect => "reconnect".into(),
-            Key::RequestId => "requestId".into(),
-            Key::Success => "success".into(),
-            Key::Errors => "errors".into(),
-            Key::Data => "data".into(),
-            Key::Extensions => "extensions".into(),
-            Key::Other(name) => name,
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-
-        impl Visitor<'_> for KeyVisitor {
-            type Value = Key;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a field name")
-            }
-
-            fn visit_str<E: de::Error>(self, name: &str) -> Result<Key, E> {
-                Ok(Key::from_name(name))
-            }
-
-            fn visit_string<E: de::Error>(self, name: String) -> Result<Key, E> {
-                Ok(Key::from_owned_name(name))
-            }
-
-            // Some binary formats hand map keys over as bytes.
-            fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<Key, E> {
-                match core::str::from_utf8(name) {
-                    Ok(name) => self.visit_str(name),
-                    Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(name), &self)),
-                }
-            }
-        }
-
-        deserializer.deserialize_identifier(KeyVisitor)
-    }
-}
-
-/// Where a member that a type reads into a field of its own stood among the
-/// members it keeps as extra fields, so that encoding restores the received
-/// order.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
-struct Slot {
-    /// How many extra fields came before it.
-    extras_before: u32,
-    /// Its index among all the members of the object.
-    order: u32,
-}
-
-impl Slot {
-    /// The first and second member of a body the crate builds itself.
-    const FIRST: Slot = Slot {
-        extras_before: 0,
-        order: 0,
-    };
-    const SECOND: Slot = Slot {
-        extras_before: 0,
-        order: 1,
-    };
-}
-
-/// A count of members, as kept in a [`Slot`]: no object in memory has more than
-/// `u32::MAX` members, and saturating keeps the order right should one have.
-fn count_u32(count: usize) -> u32 {
-    u32::try_from(count).unwrap_or(u32::MAX)
-}
-
-/// The members of an object being read: the ones kept as extra fields, and a
-/// count of all of them to give each of a type's own members its [`Slot`].
-#[derive(Default)]
+/// The order of all members, and the extra fields; equal when those are, in any order.
+#[derive(Clone, Debug, Default)]
 struct Members {
+    order: Vec<Member>,
     extra: Vec<(String, ExactJson)>,
-    count: usize,
 }
-
-/// Up to this many extra fields, a duplicate name is looked for as each one is
-/// read; beyond it, once at the end by sorting, so that an object with very
-/// many members costs no quadratic time.
-const LINEAR_DUPLICATE_CHECK: usize = 32;
 
 impl Members {
-    /// The slot of the member being read, which the type keeps itself.
-    fn own_slot(&mut self) -> Slot {
-        let slot = Slot {
-            extras_before: count_u32(self.extra.len()),
-            order: count_u32(self.count),
-        };
-        self.count += 1;
-        slot
-    }
-
-    /// Keeps a member as an extra field, when the caller has ruled out a
-    /// duplicate name.
-    fn push_extra(&mut self, name: String, value: ExactJson) {
-        self.extra.push((name, value));
-        self.count += 1;
-    }
-
-    /// Keeps the member `key` as an extra field.
-    fn read_extra<E: de::Error>(&mut self, key: Key, value: Captured<'_>) -> Result<(), E> {
-        let name = key.into_name();
-        if self.extra.len() < LINEAR_DUPLICATE_CHECK
-            && self.extra.iter().any(|(key, _)| *key == name)
-        {
-            return Err(duplicate(&name));
+    /// Records one of the type's own members; an error if it came before.
+    fn own<E: de::Error>(&mut self, member: Member, name: &'static str) -> Result<(), E> {
+        if self.order.contains(&member) {
+            return Err(duplicate(name));
         }
-        let value = ExactJson::from_captured(value)?;
-        self.push_extra(name, value);
+        self.order.push(member);
         Ok(())
     }
 
-    /// The extra fields, once every member is read.
-    fn finish<E: de::Error>(self) -> Result<Vec<(String, ExactJson)>, E> {
-        if self.extra.len() > LINEAR_DUPLICATE_CHECK {
+    /// Keeps a member as an extra field.
+    fn extra<E: de::Error>(&mut self, name: Cow<'_, str>, value: Captured<'_>) -> Result<(), E> {
+        let value = ExactJson::from_captured(value)?;
+        self.extra.push((name.into_owned(), value));
+        self.order.push(Member::Extra);
+        Ok(())
+    }
+
+    /// Checks the names of the extra fields for duplicates, once all are read
+    /// (sorted: no quadratic time for an object with very many members).
+    fn finish<E: de::Error>(self) -> Result<Self, E> {
+        if self.extra.len() > 1 {
             let mut names: Vec<&str> = self.extra.iter().map(|(name, _)| name.as_str()).collect();
             names.sort_unstable();
             if let Some(pair) = names.windows(2).find(|pair| pair[0] == pair[1]) {
                 return Err(duplicate(pair[0]));
             }
         }
-        Ok(self.extra)
-    }
-}
-
-/// The message of an error serde_json reports about a piece of text the crate
-/// hands it (a string token with escapes): its position is within that piece,
-/// not within the body, so it is left out.
-fn without_position(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    if error.line() == 0 {
-        return text;
-    }
-    let suffix = alloc::format!(" at line {} column {}", error.line(), error.column());
-    match text.strip_suffix(&suffix) {
-        Some(message) => message.into(),
-        None => text,
+        Ok(self)
     }
 }
 
@@ -235,48 +91,113 @@ fn duplicate<E: de::Error>(name: &str) -> E {
     E::custom(format_args!("duplicate field `{name}`"))
 }
 
-/// Writes the extra fields and, between them where they stood, a type's own
-/// members (`own`: a slot and an id that `write_own` writes).
-fn write_in_received_order<M, F>(
+/// Writes the members in `order`: the next of `extra` for each [`Member::Extra`].
+fn write_in_order<M: SerializeMap>(
     map: &mut M,
+    order: &[Member],
     extra: &[(String, ExactJson)],
-    own: &mut [(Slot, u8)],
-    mut write_own: F,
-) -> Result<(), M::Error>
-where
-    M: SerializeMap,
-    F: FnMut(&mut M, u8) -> Result<(), M::Error>,
-{
-    own.sort_unstable_by_key(|(slot, _)| slot.order);
-    let mut next = 0;
-    for (index, (name, value)) in extra.iter().enumerate() {
-        while let Some(&(slot, id)) = own.get(next) {
-            if slot.extras_before as usize > index {
-                break;
-            }
-            write_own(map, id)?;
-            next += 1;
+    mut write_own: impl FnMut(&mut M, Member) -> Result<(), M::Error>,
+) -> Result<(), M::Error> {
+    let mut extra = extra.iter();
+    for &member in order {
+        if member != Member::Extra {
+            write_own(map, member)?;
+        } else if let Some((name, value)) = extra.next() {
+            map.serialize_entry(name, value)?;
         }
-        map.serialize_entry(name, value)?;
-    }
-    for &(_, id) in own.get(next..).unwrap_or_default() {
-        write_own(map, id)?;
     }
     Ok(())
 }
 
-/// Whether two lists of extra fields hold the same members, in any order.
-fn same_members(a: &[(String, ExactJson)], b: &[(String, ExactJson)]) -> bool {
-    a.len() == b.len()
-        && a.iter().all(|(name, value)| {
-            b.iter()
-                .any(|(other_name, other)| other_name == name && other == value)
-        })
+/// An object's members, written in the order given.
+struct Object<'a>(&'a [(String, ExactJson)]);
+
+impl Serialize for Object<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
+    }
 }
 
-/// The `code` member of an error: a 32-bit integer is an [`ErrorCode`]; any other
-/// value (a SQLSTATE string, a float, `null`, an object, an integer beyond
-/// `i32`) is kept as it came.
+/// A JSON array of `T` whose errors name the index of the element at fault
+/// (between the two `label`s): serde_json's positions are hard to map back.
+struct List<T> {
+    expecting: &'static str,
+    label: [&'static str; 2],
+    item: PhantomData<T>,
+}
+
+impl<T> List<T> {
+    fn new(expecting: &'static str, label: [&'static str; 2]) -> Self {
+        List {
+            expecting,
+            label,
+            item: PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for List<T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for List<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expecting)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) =
+            seq.next_element_seed(Indexed(items.len(), self.label, PhantomData))?
+        {
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
+struct Indexed<T>(usize, [&'static str; 2], PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Indexed<T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        let Indexed(index, [before, after], _) = self;
+        T::deserialize(deserializer)
+            .map_err(|error| de::Error::custom(format_args!("{before}{index}{after}: {error}")))
+    }
+}
+
+impl PartialEq for Members {
+    fn eq(&self, other: &Members) -> bool {
+        let (a, b) = (&self.extra, &other.extra);
+        a.len() == b.len() && a.iter().all(|member| b.contains(member))
+    }
+}
+
+impl Eq for Members {}
+
+/// The value of the member `name`.
+fn find<'a>(members: &'a [(String, ExactJson)], name: &str) -> Option<&'a ExactJson> {
+    members
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value)
+}
+
+/// The `i32` that the text of a JSON value stands for when serde_json writes
+/// it back the same way: not `-0`, `1.0` or `1e2`. (JSON has no `+1` or `01`.)
+fn i32_of_text(text: &str) -> Option<i32> {
+    (text != "-0").then(|| text.parse().ok()).flatten()
+}
+
+/// The `code` member of an error: an [`ErrorCode`] when it is an `i32`, else kept.
 #[derive(Clone, PartialEq, Eq, Debug)]
 enum Code {
     Absent,
@@ -287,25 +208,23 @@ enum Code {
 
 impl Code {
     fn from_captured<E: de::Error>(captured: Captured<'_>) -> Result<Code, E> {
-        match captured {
-            Captured::Text(text) => {
-                match canonical_integer(&text).and_then(|code| i32::try_from(code).ok()) {
-                    Some(code) => Ok(Code::Known(ErrorCode::new(code))),
-                    None => ExactJson::from_text(&text)
-                        .map(|code| Code::Unparsed(Box::new(code)))
-                        .map_err(E::custom),
-                }
-            }
-            Captured::Value(value) => {
-                match value.as_i64().and_then(|code| i32::try_from(code).ok()) {
-                    Some(code) => Ok(Code::Known(ErrorCode::new(code))),
-                    None => Ok(Code::Unparsed(Box::new(ExactJson::from(value)))),
-                }
-            }
+        let code = match &captured {
+            Captured::Text(text) => i32_of_text(text),
+            Captured::Value(value) => value.as_i64().and_then(|code| code.try_into().ok()),
+        };
+        match code {
+            Some(code) => Ok(Code::Known(ErrorCode::new(code))),
+            None => ExactJson::from_captured(captured).map(|code| Code::Unparsed(Box::new(code))),
         }
     }
 
-    #[inline]
+    fn from_exact(code: &ExactJson) -> Code {
+        match i32_of_text(code.as_raw().get()) {
+            Some(code) => Code::Known(ErrorCode::new(code)),
+            None => Code::Unparsed(Box::new(code.clone())),
+        }
+    }
+
     fn known(&self) -> Option<ErrorCode> {
         match self {
             Code::Known(code) => Some(*code),
@@ -336,9 +255,8 @@ impl Serialize for Code {
     }
 }
 
-/// A message: most often a plain string, which is kept as a `Value` (its
-/// serde_json encoding is the text received); anything else, including a string
-/// written with escapes, is kept exactly.
+/// A message: a string without escapes as a `Value::String` (which serde_json
+/// writes as received); anything else exactly.
 #[derive(Clone, Debug)]
 enum Message {
     /// Always a `Value::String`.
@@ -354,14 +272,21 @@ impl Message {
                 Some(plain) => Ok(Message::Text(Value::String(plain.into()))),
                 None => ExactJson::from_text(&text)
                     .map(|json| Message::Json(Box::new(json)))
-                    .map_err(E::custom),
+                    .map_err(custom),
             },
             Captured::Value(Value::String(text)) => Ok(Message::Text(Value::String(text))),
             Captured::Value(other) => Ok(Message::Json(Box::new(ExactJson::from(other)))),
         }
     }
 
-    #[inline]
+    /// A kept value as a message: as [`Message::Text`] when it is a plain string.
+    fn from_exact(json: ExactJson) -> Message {
+        match plain_string(json.as_raw().get()) {
+            Some(_) => Message::Text(json.into_value()),
+            None => Message::Json(Box::new(json)),
+        }
+    }
+
     fn value(&self) -> &Value {
         match self {
             Message::Text(value) => value,
@@ -369,16 +294,13 @@ impl Message {
         }
     }
 
-    /// The string, or the exact JSON text of any other value.
-    #[inline]
+    /// The string (U+FFFD for an unpaired surrogate), or the exact JSON text
+    /// of any other value.
     fn text(&self) -> Cow<'_, str> {
-        match self {
-            Message::Text(Value::String(text)) => Cow::Borrowed(text),
-            Message::Text(other) => Cow::Owned(alloc::string::ToString::to_string(other)),
-            Message::Json(json) => match json.value() {
-                Value::String(text) => Cow::Borrowed(text),
-                _ => Cow::Borrowed(json.as_raw().get()),
-            },
+        match (self, self.value()) {
+            (_, Value::String(text)) => Cow::Borrowed(text),
+            (Message::Json(json), _) => Cow::Borrowed(json.as_raw().get()),
+            (Message::Text(other), _) => Cow::Owned(alloc::string::ToString::to_string(other)),
         }
     }
 }
@@ -400,25 +322,18 @@ impl Serialize for Message {
     }
 }
 
-/// The text between the quotes of a JSON string token without escapes, which
-/// serde_json writes back the same way. The token comes from serde_json, which
-/// has checked that it has no unescaped quote or control character, so only the
-/// backslash is looked for (a fast `memchr`): this runs for many bodies. (Text
-/// from another deserializer that mimics serde_json's could put a raw quote or
-/// control character into the message; serde_json escapes it when writing.)
+/// The text between the quotes of a JSON string token (checked by serde_json)
+/// without escapes, which serde_json writes back the same way.
 fn plain_string(token: &str) -> Option<&str> {
     let inner = token.strip_prefix('"')?.strip_suffix('"')?;
     (!inner.contains('\\')).then_some(inner)
 }
 
-/// `101 UserInvalidLoginParams/ObjectNotFound: message`; a code that is not an
-/// `i32` as its JSON text (`"23505": message`); the code alone without a message
-/// (or with an empty one), the message alone without a code, and words rather
-/// than nothing when there is neither.
+/// `101 UserInvalidLoginParams/ObjectNotFound: message`, `"23505": message`
+/// (a non-`i32` code as its text), either alone, or words when there is neither.
 fn fmt_error(f: &mut fmt::Formatter<'_>, code: &Code, message: Option<&Message>) -> fmt::Result {
     let message = message.map(Message::text);
-    let message = message.as_deref();
-    match (code, message) {
+    match (code, message.as_deref()) {
         (Code::Known(code), None | Some("")) => write!(f, "{code}"),
         (Code::Known(code), Some(message)) => write!(f, "{code}: {message}"),
         (Code::Unparsed(code), None | Some("")) => write!(f, "{code}"),
@@ -430,27 +345,11 @@ fn fmt_error(f: &mut fmt::Formatter<'_>, code: &Code, message: Option<&Message>)
 }
 
 /// Lists the names of the members an object had, up to eight.
-fn found_members<'a>(names: impl Iterator<Item = &'a str> + Clone) -> impl fmt::Display {
-    struct Found<I>(I);
-
-    impl<'a, I: Iterator<Item = &'a str> + Clone> fmt::Display for Found<I> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            const SHOWN: usize = 8;
-            let mut count = 0;
-            for name in self.0.clone() {
-                if count == SHOWN {
-                    return f.write_str(", …");
-                }
-                let separator = if count == 0 { "" } else { ", " };
-                write!(f, "{separator}`{name}`")?;
-                count += 1;
-            }
-            if count == 0 {
-                f.write_str("no fields")?;
-            }
-            Ok(())
-        }
+fn found_members<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<String> = names.map(|name| alloc::format!("`{name}`")).collect();
+    match names.len() {
+        0 => "no fields".into(),
+        1..=8 => names.join(", "),
+        _ => names[..8].join(", ") + ", …",
     }
-
-    Found(names)
 }
