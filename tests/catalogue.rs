@@ -390,3 +390,143 @@ fn lookups_are_usable_in_const_context() {
     assert_eq!(CODE, 120);
     assert_eq!(CATEGORY_KINDS.len(), 4);
 }
+
+#[test]
+fn codes_compare_with_integers_in_both_directions() {
+    for row in spec_rows() {
+        let code = ErrorCode::new(row.code);
+        let other = row.code.wrapping_add(1);
+        assert!(code == row.code && row.code == code, "{}", row.name);
+        assert!(code != other && other != code, "{}", row.name);
+    }
+    for value in [i32::MIN, -1, 0, 9001, i32::MAX] {
+        let code = ErrorCode::new(value);
+        assert!(code == value && value == code, "{value}");
+        assert!(code != value.wrapping_sub(1) && value.wrapping_sub(1) != code);
+    }
+}
+
+#[test]
+fn a_kind_converts_to_the_integer_of_its_row() {
+    for (row, &kind) in spec_rows().iter().zip(ErrorKind::ALL) {
+        assert_eq!(i32::from(kind), row.code, "{}", row.name);
+    }
+    let code: i32 = ErrorKind::OtherCause.into();
+    assert_eq!(code, -1);
+}
+
+#[test]
+fn an_unknown_anchor_is_kept_in_its_error() {
+    for miss in ["API-issues", "", "api-issues ", "问题"] {
+        let error = miss.parse::<Category>().unwrap_err();
+        assert_eq!(error.anchor(), miss);
+        assert!(error.to_string().contains(&format!("`{miss}`")), "{error}");
+    }
+    // Kept up to 64 bytes, cut at a character boundary.
+    let long = format!("{}{}", "a".repeat(63), "é".repeat(10));
+    let error = long.parse::<Category>().unwrap_err();
+    assert_eq!(error.anchor(), "a".repeat(63));
+    assert!(error
+        .to_string()
+        .contains(&format!("`{}…`", "a".repeat(63))));
+}
+
+/// How `ErrorCode` reads a JSON number: every integer in the `i32` range, and
+/// nothing else; a float is out of range when it lies beyond the range, and
+/// otherwise not an integer.
+#[cfg(feature = "serde")]
+mod code_from_json {
+    use parse_error_codes::ErrorCode;
+    use serde::de::value::Error;
+    use serde::de::IntoDeserializer;
+    use serde::Deserialize;
+
+    const OUT_OF_RANGE: &str = "is outside the 32-bit range of error codes";
+    const NOT_AN_INTEGER: &str = "invalid type: floating point";
+
+    fn from_json(text: &str) -> Result<ErrorCode, String> {
+        serde_json::from_str(text).map_err(|error| error.to_string())
+    }
+
+    /// Through serde's own deserializers: the widths serde_json never uses.
+    fn from_value<T: IntoDeserializer<'static, Error>>(value: T) -> Result<ErrorCode, String> {
+        ErrorCode::deserialize(value.into_deserializer()).map_err(|error| error.to_string())
+    }
+
+    fn assert_rejected(result: Result<ErrorCode, String>, reason: &str, input: &str) {
+        match result {
+            Ok(code) => panic!("{input} reads as {code:?}"),
+            Err(message) => assert!(message.contains(reason), "{input}: {message}"),
+        }
+    }
+
+    #[test]
+    fn the_range_ends_are_exactly_the_i32_ends() {
+        let (min, max) = (ErrorCode::new(i32::MIN), ErrorCode::new(i32::MAX));
+        assert_eq!(from_json("-2147483648"), Ok(min));
+        assert_eq!(from_json("2147483647"), Ok(max));
+        for beyond in ["2147483648", "-2147483649", "18446744073709551615"] {
+            assert_rejected(from_json(beyond), OUT_OF_RANGE, beyond);
+        }
+        // Every integer width serde has, one step inside and one outside each end.
+        assert_eq!(from_value(i64::from(i32::MIN)), Ok(min));
+        assert_eq!(from_value(u64::from(i32::MAX.unsigned_abs())), Ok(max));
+        assert_eq!(from_value(i128::from(i32::MIN)), Ok(min));
+        assert_eq!(from_value(i128::from(i32::MAX)), Ok(max));
+        assert_eq!(from_value(u128::from(i32::MAX.unsigned_abs())), Ok(max));
+        let beyond: [(Result<ErrorCode, String>, &str); 5] = [
+            (from_value(i64::from(i32::MIN) - 1), "i64 -2^31-1"),
+            (from_value(1_u64 << 31), "u64 2^31"),
+            (from_value(i128::from(i32::MIN) - 1), "i128 -2^31-1"),
+            (from_value(i128::from(i32::MAX) + 1), "i128 2^31"),
+            (from_value(1_u128 << 31), "u128 2^31"),
+        ];
+        for (result, input) in beyond {
+            assert_rejected(result, OUT_OF_RANGE, input);
+        }
+    }
+
+    #[test]
+    fn a_float_is_never_a_code() {
+        // Integral floats inside the range, the ends included, are still floats.
+        for inside in [
+            "-2147483648.0",
+            "2147483647.0",
+            "101.0",
+            "-1.0",
+            "0.0",
+            "1e2",
+        ] {
+            assert_rejected(from_json(inside), NOT_AN_INTEGER, inside);
+        }
+        // Non-integral floats inside the range.
+        for fraction in ["101.5", "-0.5", "-2147483647.5", "2147483646.5"] {
+            assert_rejected(from_json(fraction), NOT_AN_INTEGER, fraction);
+        }
+    }
+
+    #[test]
+    fn a_float_beyond_the_range_is_out_of_range() {
+        let cases = [
+            ("2147483648.0", "Parse error code 2.147483648e9 is outside"),
+            (
+                "-2147483649.0",
+                "Parse error code -2.147483649e9 is outside",
+            ),
+            ("-1e10", "Parse error code -1e10 is outside"),
+            ("1e300", "Parse error code 1e300 is outside"),
+            // Beyond u64: serde_json reads such an integer literal as a float.
+            ("-99999999999999999999", "Parse error code -1e20 is outside"),
+        ];
+        for (input, message) in cases {
+            assert_rejected(from_json(input), message, input);
+        }
+    }
+
+    #[test]
+    fn infinity_and_nan_are_not_integers() {
+        for value in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+            assert_rejected(from_value(value), NOT_AN_INTEGER, &value.to_string());
+        }
+    }
+}
