@@ -379,6 +379,10 @@ fn lookups_are_usable_in_const_context() {
     const KIND: Option<ErrorKind> = ErrorKind::from_name("CacheMiss");
     const CODE: ErrorCode = ErrorKind::CacheMiss.code();
     const CATEGORY_KINDS: &[ErrorKind] = Category::Other.kinds();
+    // Misses too: a lookup that never ended would stop the build here.
+    const NO_KIND: Option<ErrorKind> = ErrorKind::from_name("NoSuchKind");
+    const NO_CATEGORY: Option<Category> = Category::from_anchor("no-such-anchor");
+    const OTHER_CATEGORY: Option<Category> = Category::from_anchor("other-issues");
     assert_eq!(
         KINDS,
         [
@@ -389,6 +393,9 @@ fn lookups_are_usable_in_const_context() {
     assert_eq!(KIND, Some(ErrorKind::CacheMiss));
     assert_eq!(CODE, 120);
     assert_eq!(CATEGORY_KINDS.len(), 4);
+    assert_eq!(NO_KIND, None);
+    assert_eq!(NO_CATEGORY, None);
+    assert_eq!(OTHER_CATEGORY, Some(Category::Other));
 }
 
 /// `ErrorCode == i32` and `i32 == ErrorCode` are two impls: each is checked
@@ -422,13 +429,32 @@ fn an_unknown_anchor_is_kept_in_its_error() {
         assert_eq!(error.anchor(), miss);
         assert!(error.to_string().contains(&format!("`{miss}`")), "{error}");
     }
-    // Kept up to 64 bytes, cut at a character boundary.
+}
+
+#[test]
+fn a_long_input_is_kept_up_to_64_bytes_cut_at_a_character_boundary() {
+    // The 64th byte is the first half of an `é`.
     let long = format!("{}{}", "a".repeat(63), "é".repeat(10));
-    let error = long.parse::<Category>().unwrap_err();
-    assert_eq!(error.anchor(), "a".repeat(63));
-    assert!(error
-        .to_string()
-        .contains(&format!("`{}…`", "a".repeat(63))));
+    let (anchor, shown) = within_seconds(10, move || {
+        let error = long.parse::<Category>().unwrap_err();
+        (error.anchor().to_owned(), error.to_string())
+    });
+    assert_eq!(anchor, "a".repeat(63));
+    assert!(shown.contains(&format!("`{}…`", "a".repeat(63))), "{shown}");
+}
+
+/// Runs `work` on its own thread and fails unless it returns within `seconds`:
+/// an input that makes a function loop forever fails the test instead of
+/// hanging the run.
+fn within_seconds<T: Send + 'static>(seconds: u64, work: impl FnOnce() -> T + Send + 'static) -> T {
+    use std::sync::mpsc::{self, RecvTimeoutError};
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || sender.send(work()));
+    match receiver.recv_timeout(std::time::Duration::from_secs(seconds)) {
+        Ok(value) => value,
+        Err(RecvTimeoutError::Timeout) => panic!("did not return within {seconds} s"),
+        Err(RecvTimeoutError::Disconnected) => panic!("panicked (see above)"),
+    }
 }
 
 /// How `ErrorCode` reads a JSON number: every integer in the `i32` range, and
