@@ -12,7 +12,8 @@
 //!
 //! Exit status: 0 when everything was explained; 1 when a code or name is
 //! well-formed but not in the Parse error-code document; 2 for a usage error
-//! or input that cannot be read (not JSON, not an error body).
+//! (an unknown option, a code such as `1O2` that is not decimal) or input that
+//! cannot be read (not JSON, not one of those bodies).
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
