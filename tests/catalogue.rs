@@ -435,12 +435,33 @@ fn an_unknown_anchor_is_kept_in_its_error() {
 fn a_long_input_is_kept_up_to_64_bytes_cut_at_a_character_boundary() {
     // The 64th byte is the first half of an `é`.
     let long = format!("{}{}", "a".repeat(63), "é".repeat(10));
-    let (anchor, shown) = within_seconds(10, move || {
+    let (anchor, shown, debug) = within_seconds(10, move || {
         let error = long.parse::<Category>().unwrap_err();
-        (error.anchor().to_owned(), error.to_string())
+        (
+            error.anchor().to_owned(),
+            error.to_string(),
+            format!("{error:?}"),
+        )
     });
     assert_eq!(anchor, "a".repeat(63));
     assert!(shown.contains(&format!("`{}…`", "a".repeat(63))), "{shown}");
+    assert!(
+        debug.contains(&format!("\"{}\"…", "a".repeat(63))),
+        "{debug}"
+    );
+}
+
+/// What `unwrap()` prints: the rejected input, quoted.
+#[test]
+fn errors_show_the_rejected_input_when_debug_printed() {
+    let shown = [
+        format!("{:?}", "NoSuchKind".parse::<ErrorKind>().unwrap_err()),
+        format!("{:?}", "no-such-anchor".parse::<Category>().unwrap_err()),
+        format!("{:?}", "12a".parse::<ErrorCode>().unwrap_err()),
+    ];
+    for (debug, input) in shown.iter().zip(["NoSuchKind", "no-such-anchor", "12a"]) {
+        assert!(debug.contains(&format!("\"{input}\"")), "{debug}");
+    }
 }
 
 /// Runs `work` on its own thread and fails unless it returns within `seconds`:
