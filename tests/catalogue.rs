@@ -379,6 +379,10 @@ fn lookups_are_usable_in_const_context() {
     const KIND: Option<ErrorKind> = ErrorKind::from_name("CacheMiss");
     const CODE: ErrorCode = ErrorKind::CacheMiss.code();
     const CATEGORY_KINDS: &[ErrorKind] = Category::Other.kinds();
+    // Misses too: a lookup that never ended would stop the build here.
+    const NO_KIND: Option<ErrorKind> = ErrorKind::from_name("NoSuchKind");
+    const NO_CATEGORY: Option<Category> = Category::from_anchor("no-such-anchor");
+    const OTHER_CATEGORY: Option<Category> = Category::from_anchor("other-issues");
     assert_eq!(
         KINDS,
         [
@@ -389,4 +393,187 @@ fn lookups_are_usable_in_const_context() {
     assert_eq!(KIND, Some(ErrorKind::CacheMiss));
     assert_eq!(CODE, 120);
     assert_eq!(CATEGORY_KINDS.len(), 4);
+    assert_eq!(NO_KIND, None);
+    assert_eq!(NO_CATEGORY, None);
+    assert_eq!(OTHER_CATEGORY, Some(Category::Other));
+}
+
+/// `ErrorCode == i32` and `i32 == ErrorCode` are two impls: each is checked
+/// on its own, equal and unequal.
+#[test]
+fn codes_compare_with_integers_in_both_directions() {
+    let spec_codes = spec_rows().into_iter().map(|row| row.code);
+    for value in spec_codes.chain([i32::MIN, -1, 0, 9001, i32::MAX]) {
+        let code = ErrorCode::new(value);
+        let other = value.wrapping_add(1);
+        assert!(code == value, "{value}");
+        assert!(value == code, "{value}");
+        assert!(code != other, "{value}");
+        assert!(other != code, "{value}");
+    }
+}
+
+#[test]
+fn a_kind_converts_to_the_integer_of_its_row() {
+    for (row, &kind) in spec_rows().iter().zip(ErrorKind::ALL) {
+        assert_eq!(i32::from(kind), row.code, "{}", row.name);
+    }
+    let code: i32 = ErrorKind::OtherCause.into();
+    assert_eq!(code, -1);
+}
+
+#[test]
+fn an_unknown_anchor_is_kept_in_its_error() {
+    for miss in ["API-issues", "", "api-issues ", "问题"] {
+        let error = miss.parse::<Category>().unwrap_err();
+        assert_eq!(error.anchor(), miss);
+        assert!(error.to_string().contains(&format!("`{miss}`")), "{error}");
+    }
+}
+
+#[test]
+fn a_long_input_is_kept_up_to_64_bytes_cut_at_a_character_boundary() {
+    // The 64th byte is the first half of an `é`.
+    let long = format!("{}{}", "a".repeat(63), "é".repeat(10));
+    let (anchor, shown, debug) = within_seconds(10, move || {
+        let error = long.parse::<Category>().unwrap_err();
+        (
+            error.anchor().to_owned(),
+            error.to_string(),
+            format!("{error:?}"),
+        )
+    });
+    assert_eq!(anchor, "a".repeat(63));
+    assert!(shown.contains(&format!("`{}…`", "a".repeat(63))), "{shown}");
+    assert!(
+        debug.contains(&format!("\"{}\"…", "a".repeat(63))),
+        "{debug}"
+    );
+}
+
+/// What `unwrap()` prints: the rejected input, quoted.
+#[test]
+fn errors_show_the_rejected_input_when_debug_printed() {
+    let shown = [
+        format!("{:?}", "NoSuchKind".parse::<ErrorKind>().unwrap_err()),
+        format!("{:?}", "no-such-anchor".parse::<Category>().unwrap_err()),
+        format!("{:?}", "12a".parse::<ErrorCode>().unwrap_err()),
+    ];
+    for (debug, input) in shown.iter().zip(["NoSuchKind", "no-such-anchor", "12a"]) {
+        assert!(debug.contains(&format!("\"{input}\"")), "{debug}");
+    }
+}
+
+/// Runs `work` on its own thread and fails unless it returns within `seconds`:
+/// an input that makes a function loop forever fails the test instead of
+/// hanging the run.
+fn within_seconds<T: Send + 'static>(seconds: u64, work: impl FnOnce() -> T + Send + 'static) -> T {
+    use std::sync::mpsc::{self, RecvTimeoutError};
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || sender.send(work()));
+    match receiver.recv_timeout(std::time::Duration::from_secs(seconds)) {
+        Ok(value) => value,
+        Err(RecvTimeoutError::Timeout) => panic!("did not return within {seconds} s"),
+        Err(RecvTimeoutError::Disconnected) => panic!("panicked (see above)"),
+    }
+}
+
+/// How `ErrorCode` reads a JSON number: every integer in the `i32` range, and
+/// nothing else; a float is out of range when it lies beyond the range, and
+/// otherwise not an integer.
+#[cfg(feature = "serde")]
+mod code_from_json {
+    use parse_error_codes::ErrorCode;
+    use serde::de::value::Error;
+    use serde::de::IntoDeserializer;
+    use serde::Deserialize;
+
+    const OUT_OF_RANGE: &str = "is outside the 32-bit range of error codes";
+    const NOT_AN_INTEGER: &str = "invalid type: floating point";
+
+    fn from_json(text: &str) -> Result<ErrorCode, String> {
+        serde_json::from_str(text).map_err(|error| error.to_string())
+    }
+
+    /// Through serde's own deserializers: the widths serde_json never uses.
+    fn from_value<T: IntoDeserializer<'static, Error>>(value: T) -> Result<ErrorCode, String> {
+        ErrorCode::deserialize(value.into_deserializer()).map_err(|error| error.to_string())
+    }
+
+    fn assert_rejected(result: Result<ErrorCode, String>, reason: &str, input: &str) {
+        match result {
+            Ok(code) => panic!("{input} reads as {code:?}"),
+            Err(message) => assert!(message.contains(reason), "{input}: {message}"),
+        }
+    }
+
+    #[test]
+    fn the_range_ends_are_exactly_the_i32_ends() {
+        let (min, max) = (ErrorCode::new(i32::MIN), ErrorCode::new(i32::MAX));
+        assert_eq!(from_json("-2147483648"), Ok(min));
+        assert_eq!(from_json("2147483647"), Ok(max));
+        for beyond in ["2147483648", "-2147483649", "18446744073709551615"] {
+            assert_rejected(from_json(beyond), OUT_OF_RANGE, beyond);
+        }
+        // Every integer width serde has, one step inside and one outside each end.
+        assert_eq!(from_value(i64::from(i32::MIN)), Ok(min));
+        assert_eq!(from_value(u64::from(i32::MAX.unsigned_abs())), Ok(max));
+        assert_eq!(from_value(i128::from(i32::MIN)), Ok(min));
+        assert_eq!(from_value(i128::from(i32::MAX)), Ok(max));
+        assert_eq!(from_value(u128::from(i32::MAX.unsigned_abs())), Ok(max));
+        let beyond: [(Result<ErrorCode, String>, &str); 5] = [
+            (from_value(i64::from(i32::MIN) - 1), "i64 -2^31-1"),
+            (from_value(1_u64 << 31), "u64 2^31"),
+            (from_value(i128::from(i32::MIN) - 1), "i128 -2^31-1"),
+            (from_value(i128::from(i32::MAX) + 1), "i128 2^31"),
+            (from_value(1_u128 << 31), "u128 2^31"),
+        ];
+        for (result, input) in beyond {
+            assert_rejected(result, OUT_OF_RANGE, input);
+        }
+    }
+
+    #[test]
+    fn a_float_is_never_a_code() {
+        // Integral floats inside the range, the ends included, are still floats.
+        for inside in [
+            "-2147483648.0",
+            "2147483647.0",
+            "101.0",
+            "-1.0",
+            "0.0",
+            "1e2",
+        ] {
+            assert_rejected(from_json(inside), NOT_AN_INTEGER, inside);
+        }
+        // Non-integral floats inside the range.
+        for fraction in ["101.5", "-0.5", "-2147483647.5", "2147483646.5"] {
+            assert_rejected(from_json(fraction), NOT_AN_INTEGER, fraction);
+        }
+    }
+
+    #[test]
+    fn a_float_beyond_the_range_is_out_of_range() {
+        let cases = [
+            ("2147483648.0", "Parse error code 2.147483648e9 is outside"),
+            (
+                "-2147483649.0",
+                "Parse error code -2.147483649e9 is outside",
+            ),
+            ("-1e10", "Parse error code -1e10 is outside"),
+            ("1e300", "Parse error code 1e300 is outside"),
+            // Beyond u64: serde_json reads such an integer literal as a float.
+            ("-99999999999999999999", "Parse error code -1e20 is outside"),
+        ];
+        for (input, message) in cases {
+            assert_rejected(from_json(input), message, input);
+        }
+    }
+
+    #[test]
+    fn infinity_and_nan_are_not_integers() {
+        for value in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+            assert_rejected(from_value(value), NOT_AN_INTEGER, &value.to_string());
+        }
+    }
 }

@@ -46,6 +46,16 @@ UserInvalidLoginParams (101)
   Invalid login parameters. Check error message for more details.
 ";
 
+// The command of issue 24, as a GraphQL client receives it.
+const GRAPHQL_INVALID_POINTER: &str =
+    r#"{"errors":[{"message":"Invalid pointer","extensions":{"code":106}}],"data":null}"#;
+
+const INVALID_POINTER: &str = "\
+InvalidPointer (106)
+  category: API 问题 (#api-issues)
+  A malformed pointer was used. You would typically only see this if you have modified a client SDK.
+";
+
 const UNKNOWN_9001: &str = "explain: code 9001 is not in the Parse error-code document \
 (Parse Server also sends undocumented codes, such as 153, and Cloud Code may throw any code)\n";
 
@@ -171,19 +181,40 @@ fn unknown_codes_and_names_are_reported_on_stderr() {
     }
 }
 
+/// Usage errors: (args, the start of stderr). Each exits 2 with nothing on stdout.
+const USAGE_ERRORS: &[(&[&str], &str)] = &[
+    (&["--verbose"], "explain: unknown option `--verbose`\nusage: explain CODE|NAME..."),
+    (&["-v", "141"], "explain: unknown option `-v`\nusage: "),
+    (&["141", "--features"], "explain: unknown option `--features`\nusage: "),
+    (&["101", "-"], "explain: `-` cannot be mixed with codes or names\nusage: "),
+    (&["--help", "101"], "explain: `--help` cannot be mixed with codes or names\nusage: "),
+    // A letter O for a zero: meant as a code, so not looked up as a name.
+    (&["1O2"], "explain: `1O2` is not a decimal code: a code is written in digits 0-9 only, such as 141 or -1\nusage: "),
+    (&["-1O2"], "explain: `-1O2` is not a decimal code: "),
+    (&["0x8D"], "explain: `0x8D` is not a decimal code: "),
+    (&["141", "1.5"], "explain: `1.5` is not a decimal code: "),
+];
+
 #[test]
 fn usage_errors_exit_2() {
-    let outcome = run(&["--verbose"], "");
-    assert_eq!(outcome.status, 2);
-    assert!(outcome.stderr.starts_with(
-        "explain: `-` and options cannot be mixed with codes or names\nusage: explain CODE|NAME..."
-    ));
-    let outcome = run(&["101", "-"], "");
-    assert_eq!(outcome.status, 2);
+    for (args, stderr) in USAGE_ERRORS {
+        let outcome = run(args, "");
+        assert_eq!(outcome.status, 2, "{args:?}");
+        assert!(
+            outcome.stderr.starts_with(stderr),
+            "{args:?}: {}",
+            outcome.stderr
+        );
+        assert_eq!(outcome.stderr.matches("explain: ").count(), 1, "{args:?}");
+    }
+    // Options are rejected before any argument is explained.
+    assert_eq!(run(&["141", "--verbose"], "").stdout, "");
 
-    let outcome = run(&["--help"], "");
-    assert_eq!(outcome.status, 0);
-    assert!(outcome.stdout.starts_with("usage: explain CODE|NAME..."));
+    for help in ["--help", "-h"] {
+        let outcome = run(&[help], "");
+        assert_eq!((outcome.status, outcome.stderr.as_str()), (0, ""));
+        assert!(outcome.stdout.starts_with("usage: explain CODE|NAME..."));
+    }
 }
 
 #[cfg(unix)]
@@ -258,12 +289,90 @@ mod stdin {
         let outcome = run(&[], r#"{"code":"23505","error":"duplicate key"}"#);
         assert_eq!(outcome.status, 1);
         assert_eq!(outcome.stdout, "error: \"23505\": duplicate key\n\n");
+        assert_eq!(outcome.stderr, not_a_parse_code("\"23505\""));
+    }
+
+    fn not_a_parse_code(code: &str) -> String {
+        format!(
+            "explain: code {code} is not a Parse error code (a 32-bit integer): it comes from \
+             elsewhere, such as a PostgreSQL SQLSTATE that /batch or Cloud Code passes \
+             through, or GraphQL's own code for a query that does not validate\n"
+        )
+    }
+
+    #[test]
+    fn a_graphql_error_envelope_is_explained() {
+        let outcome = run(&[], GRAPHQL_INVALID_POINTER);
+        assert_eq!((outcome.status, outcome.stderr.as_str()), (0, ""));
+        assert_eq!(
+            outcome.stdout,
+            format!(
+                "GraphQL response: 1 error\n\nerror 0:\n\
+                 error: 106 InvalidPointer: Invalid pointer\n\n\
+                 code 106: 1 name in the Parse error-code document\n\n{INVALID_POINTER}"
+            )
+        );
+    }
+
+    #[test]
+    fn every_error_of_a_graphql_response_is_explained_with_its_path() {
+        let body = r#"{"errors":[
+            {"message":"Invalid session token","path":["viewer","sessions",0],"extensions":{"code":209}},
+            {"message":"Cannot query field \"x\"","locations":[{"line":1,"column":3}],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}
+        ],"data":{"viewer":null}}"#;
+        let outcome = run(&[], body);
+        // The Apollo string code is not a Parse code: the worst status wins.
+        assert_eq!(outcome.status, 1);
+        assert_eq!(
+            outcome.stdout,
+            format!(
+                "GraphQL response: 2 errors\n\nerror 0 at viewer.sessions.0:\n\
+                 error: 209 InvalidSessionToken: Invalid session token\n\n\
+                 code 209: 1 name in the Parse error-code document\n\n{INVALID_SESSION_TOKEN}\n\
+                 error 1:\nerror: \"GRAPHQL_VALIDATION_FAILED\": Cannot query field \"x\"\n\n"
+            )
+        );
         assert_eq!(
             outcome.stderr,
-            "explain: code \"23505\" is not a Parse error code (a 32-bit integer): the server \
-             passes through what a failing sub-request or Cloud Code produced, such as a \
-             PostgreSQL SQLSTATE\n"
+            not_a_parse_code("\"GRAPHQL_VALIDATION_FAILED\"")
         );
+
+        // A successful response has no error to explain.
+        let outcome = run(&[], r#"{"data":{"viewer":{"username":"a"}}}"#);
+        assert_eq!((outcome.status, outcome.stderr.as_str()), (0, ""));
+        assert_eq!(outcome.stdout, "GraphQL response: 0 errors\n");
+    }
+
+    #[test]
+    fn a_livequery_error_message_is_explained() {
+        let body = r#"{"op":"error","error":"Invalid session token","code":209,"reconnect":false,"requestId":2}"#;
+        let outcome = run(&[], body);
+        assert_eq!((outcome.status, outcome.stderr.as_str()), (0, ""));
+        assert_eq!(
+            outcome.stdout,
+            format!(
+                "LiveQuery error message: reconnect false, request 2\n\n\
+                 error: 209 InvalidSessionToken: Invalid session token\n\n\
+                 code 209: 1 name in the Parse error-code document\n\n{INVALID_SESSION_TOKEN}"
+            )
+        );
+
+        // Servers before `requestId` existed leave it out; `null` is the default.
+        for body in [
+            r#"{"op":"error","code":1,"error":"Internal server error.","reconnect":true}"#,
+            r#"{"op":"error","code":1,"error":"Internal server error.","reconnect":true,"requestId":null}"#,
+        ] {
+            let outcome = run(&[], body);
+            assert_eq!(outcome.status, 0, "{body}");
+            assert!(
+                outcome.stdout.starts_with(
+                    "LiveQuery error message: reconnect true, no request id\n\n\
+                     error: 1 InternalServerError: Internal server error.\n"
+                ),
+                "{body}: {}",
+                outcome.stdout
+            );
+        }
     }
 
     #[test]
@@ -283,7 +392,8 @@ mod stdin {
         );
     }
 
-    /// Input that is not an error body: (stdin, stderr).
+    /// Input that is not an error body: (stdin, stderr, or its start when the
+    /// rest is the decoder's own account).
     const GARBAGE: &[(&str, &str)] = &[
         (
             "<!DOCTYPE html><html></html>",
@@ -302,6 +412,14 @@ mod stdin {
             "explain: stdin is not a Parse error body: duplicate field `code`\n",
         ),
         (
+            r#"{"op":"connected","clientId":"c1"}"#,
+            "explain: stdin is not a LiveQuery error message: LiveQuery message has op `connected`; only op `error` is an error message at line 1 column 17\n",
+        ),
+        (
+            r#"{"errors":{"message":"x"}}"#,
+            "explain: stdin is not a GraphQL response: ",
+        ),
+        (
             r#"[{"error":{},"success":{}}]"#,
             "explain: stdin is not a /batch response: /batch item 0: a /batch item has both `success` and `error` at line 1 column 26\n",
         ),
@@ -312,14 +430,16 @@ mod stdin {
         for (stdin, stderr) in GARBAGE {
             let outcome = run(&[], stdin);
             assert_eq!(
-                (
-                    outcome.status,
-                    outcome.stdout.as_str(),
-                    outcome.stderr.as_str()
-                ),
-                (2, "", *stderr),
+                (outcome.status, outcome.stdout.as_str()),
+                (2, ""),
                 "{stdin}"
             );
+            assert!(
+                outcome.stderr.starts_with(stderr),
+                "{stdin}: {}",
+                outcome.stderr
+            );
+            assert_eq!(outcome.stderr.lines().count(), 1, "{stdin}");
         }
         for blank in ["", " \n\t"] {
             let outcome = run(&[], blank);
@@ -394,6 +514,10 @@ fn the_binary_passes_arguments_stdin_and_exit_status() {
     if cfg!(feature = "serde") {
         assert_eq!((status, stderr.as_str()), (Some(0), ""));
         assert!(stdout.ends_with(INVALID_SESSION_TOKEN));
+        // Issue 24's command: a GraphQL envelope piped in.
+        let (status, stdout, stderr) = run_binary(&[], GRAPHQL_INVALID_POINTER);
+        assert_eq!((status, stderr.as_str()), (Some(0), ""));
+        assert!(stdout.ends_with(INVALID_POINTER), "{stdout}");
         let (status, stdout, stderr) = run_binary(&["-"], "not json");
         assert_eq!(
             (status, stdout.as_str(), stderr.as_str()),
@@ -407,4 +531,11 @@ fn the_binary_passes_arguments_stdin_and_exit_status() {
         assert_eq!((status, stdout.as_str()), (Some(2), ""));
         assert!(stderr.contains("needs the `serde` feature"));
     }
+
+    let (status, stdout, stderr) = run_binary(&["1O2"], "");
+    assert_eq!((status, stdout.as_str()), (Some(2), ""));
+    assert!(
+        stderr.starts_with("explain: `1O2` is not a decimal code"),
+        "{stderr}"
+    );
 }
