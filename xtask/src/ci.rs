@@ -50,19 +50,21 @@ fn steps(sh: &Shell) -> Vec<Step<'_>> {
 
 pub fn run(sh: &Shell) -> Result<()> {
     let steps = steps(sh);
+    let cargo = crate::cargo().to_string_lossy().into_owned();
     let total = steps.len();
     let started = Instant::now();
     let mut timings = Vec::new();
     for (index, step) in steps.into_iter().enumerate() {
         let name = match &step {
-            Step::Run(command) => command.to_string(),
+            // `cargo`, not the full path of the toolchain's cargo.
+            Step::Run(command) => command.to_string().replacen(&*cargo, "cargo", 1),
             Step::Xtask(name, _) => (*name).to_owned(),
         };
         let number = index + 1;
         println!("ci [{number}/{total}] {name}");
         let step_started = Instant::now();
         match step {
-            Step::Run(command) => command.run().map_err(anyhow::Error::from),
+            Step::Run(command) => command.quiet().run().map_err(anyhow::Error::from),
             Step::Xtask(_, run) => run(sh),
         }
         .with_context(|| format!("ci: FAILED at step {number}/{total}: {name}"))?;

@@ -3,7 +3,8 @@
 //!
 //! Three groups, each with the package, features and tests that exercise it:
 //! the catalogue (the library's own tests, every feature), the error bodies
-//! (the library's tests with `serde`), and the generator (seen only through
+//! (the library's tests with `serde`; the xtask's body property suites would
+//! recompile the whole xtask for each mutant), and the generator (seen only through
 //! the xtask's `#[path]` mount, tested by the xtask's unit tests and
 //! `tests/generator/`). Warnings are not counted: `RUSTFLAGS=-Awarnings`,
 //! because `tests/explain.rs` fails a build that prints one, which would
@@ -134,18 +135,17 @@ pub fn run(sh: &Shell, group: Option<Group>, shard: Option<&str>) -> Result<()> 
         let output = crate::project_root()
             .join("target/mutants")
             .join(group.name());
+        sh.create_dir(&output)?;
         let arguments = group.arguments();
         println!("mutants: {}", group.name());
         let started = std::time::Instant::now();
         let shard = shard.as_deref();
-        let status = cmd!(
+        let command = cmd!(
             sh,
             "{cargo} mutants --no-shuffle --output {output} {arguments...} {shard...}"
-        )
-        .env("RUSTFLAGS", &rustflags)
-        .ignore_status()
-        .output()?
-        .status;
+        );
+        // Its progress streams through; the status says how it ended.
+        let status = std::process::Command::from(command.env("RUSTFLAGS", &rustflags)).status()?;
         // 0: all caught, 2: some missed, 3: some timed out; the rest is a failure to run.
         if !matches!(status.code(), Some(0 | 2 | 3)) {
             bail!(
