@@ -50,7 +50,7 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
         (GENERATED_FILE_NAME, generated.source),
         (LISTING_FILE_NAME, listing.render()),
     ];
-    let mut stale = Vec::new();
+    let mut stale: Vec<Stale<'_>> = Vec::new();
     for (name, contents) in &expected {
         let path = root.join(SNAPSHOT_DIR).join(name);
         // CRLF read as LF: a checkout with `core.autocrlf` is not drift.
@@ -77,21 +77,29 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
         println!("codegen: wrote {} ({counts})\n{summary}", names.join(", "));
         return Ok(());
     }
+    eprint!("{}\n{summary}", diff_report(&stale));
+    bail!("{SNAPSHOT_DIR}/ is stale; fix: run `cargo xtask codegen` and commit it with the change")
+}
+
+/// A snapshot file that differs: its name, committed text (if readable), and
+/// what it must hold.
+type Stale<'a> = (&'a str, Option<String>, &'a String);
+
+/// `similar`'s unified diff of each stale file, cut after [`MAX_DIFF_LINES`].
+fn diff_report(stale: &[Stale<'_>]) -> String {
     let mut report = String::new();
-    for (name, committed, contents) in &stale {
+    for (name, committed, contents) in stale {
         let path = format!("{SNAPSHOT_DIR}/{name}");
         let Some(committed) = committed else {
             let _ = writeln!(report, "{path} is missing or unreadable");
             continue;
         };
         let diff = TextDiff::from_lines(committed.as_str(), contents.as_str());
-        let diff = diff
-            .unified_diff()
-            .header(
-                &format!("{path} (committed)"),
-                &format!("{path} (from spec/)"),
-            )
-            .to_string();
+        let (old, new) = (
+            format!("{path} (committed)"),
+            format!("{path} (from spec/)"),
+        );
+        let diff = diff.unified_diff().header(&old, &new).to_string();
         let lines: Vec<&str> = diff.lines().collect();
         for line in lines.iter().take(MAX_DIFF_LINES) {
             let _ = writeln!(report, "{line}");
@@ -104,8 +112,7 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
             );
         }
     }
-    eprint!("{report}\n{summary}");
-    bail!("{SNAPSHOT_DIR}/ is stale; fix: run `cargo xtask codegen` and commit it with the change")
+    report
 }
 
 /// The API changes from the committed listing to `new`, most severe first.
