@@ -166,15 +166,19 @@ fn run(flags: flags::Xtask) -> Result<()> {
             codegen::run(&root, flags.check)
         }
         XtaskCmd::NoStd(_) => no_std::run(&sh),
-        XtaskCmd::BenchBuild(flags) => {
-            bench_build::run(&sh, flags.runs.unwrap_or(5).max(1), flags.keep)
-        }
-        XtaskCmd::BenchGenerator(flags) => {
-            bench_generator::run(&sh, flags.runs.unwrap_or(5).max(1))
-        }
+        XtaskCmd::BenchBuild(flags) => bench_build::run(&sh, runs(flags.runs)?, flags.keep),
+        XtaskCmd::BenchGenerator(flags) => bench_generator::run(&sh, runs(flags.runs)?),
         XtaskCmd::E2e(flags) => adapter::e2e(flags.server, flags.bless),
         XtaskCmd::ServerTruth(flags) => adapter::server_truth(flags.check),
         XtaskCmd::Mutants(flags) => mutants::run(&sh, flags.group, flags.shard.as_deref()),
+    }
+}
+
+/// A benchmark's `--runs`: 5 unless given, never 0.
+fn runs(runs: Option<usize>) -> Result<usize> {
+    match runs.unwrap_or(5) {
+        0 => anyhow::bail!("--runs must be at least 1"),
+        runs => Ok(runs),
     }
 }
 
