@@ -35,8 +35,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 use xshell::Shell;
 
-/// The command line. `xflags` rather than `clap`: it writes the same help
-/// from a grammar this short, without `syn` in the xtask's build.
+/// The command line. `xflags` (rust-analyzer's xtask uses it too) rather than
+/// `lexopt`: the grammar below is also the help text, so usage is never
+/// written by hand.
 pub mod flags {
     use std::path::PathBuf;
 
