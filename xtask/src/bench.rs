@@ -1,67 +1,68 @@
 //! Helpers shared by the benchmarks `cargo xtask bench-build` and
-//! `cargo xtask bench-generator`: running cargo without a compiler cache,
-//! CPU time of child processes, one run of a build script, medians, verdicts,
-//! the machine line and the exit status.
+//! `cargo xtask bench-generator`: a measured command (CPU time of the child
+//! processes and wall time), one run of a compiled build script, medians,
+//! verdicts and the machine line.
 
-use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use nix::sys::resource::{getrusage, UsageWho};
+use xshell::{cmd, Cmd, Shell};
 
 /// The crate the benchmarks measure.
-pub(crate) const PACKAGE: &str = "parse-error-codes";
+pub const PACKAGE: &str = "parse-error-codes";
 
-pub(crate) fn cargo() -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    // A compiler cache would turn a clean build into a cache hit.
-    command
+/// CPU time (user + system, of the process tree) and wall time, in seconds.
+#[derive(Clone, Copy, Debug)]
+pub struct Sample {
+    pub cpu: f64,
+    pub wall: f64,
+}
+
+/// User + system seconds of every waited-for descendant so far: cargo waits
+/// for rustc and the build scripts, so a difference around one command
+/// covers its whole process tree.
+fn children_cpu() -> Result<f64> {
+    let usage = getrusage(UsageWho::RUSAGE_CHILDREN).context("getrusage")?;
+    let seconds =
+        |time: nix::sys::time::TimeVal| time.tv_sec() as f64 + time.tv_usec() as f64 / 1e6;
+    Ok(seconds(usage.user_time()) + seconds(usage.system_time()))
+}
+
+/// Runs `command` quietly and measures it; a failure carries its stderr.
+pub fn measured(command: Cmd<'_>) -> Result<(Sample, Output)> {
+    let shown = command.to_string();
+    let before = children_cpu()?;
+    let start = Instant::now();
+    let output = command.quiet().ignore_status().output()?;
+    let wall = start.elapsed().as_secs_f64();
+    let cpu = children_cpu()? - before;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        bail!("`{shown}` failed ({}):\n{stderr}", output.status);
+    }
+    Ok((Sample { cpu, wall }, output))
+}
+
+/// `cargo build ...` into `target`, as a clean user build: no compiler cache
+/// (it would turn a clean build into a cache hit), nothing incremental.
+pub fn cargo_build<'a>(sh: &'a Shell, target: &Path) -> Cmd<'a> {
+    let cargo = crate::cargo();
+    cmd!(sh, "{cargo} build")
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", "0")
         .env_remove("RUSTC_WRAPPER")
         .env_remove("CARGO_BUILD_RUSTC_WRAPPER")
-        .stdin(Stdio::null());
-    command
 }
 
-/// User + system time of every waited-for descendant so far: cargo waits for
-/// rustc and the build scripts, so a difference around one `cargo build`
-/// covers the whole process tree.
-pub(crate) fn children_cpu_time() -> Duration {
-    // SAFETY: `getrusage` only writes the struct it is given, which is zeroed
-    // plain data of the right type.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        if libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) != 0 {
-            return Duration::ZERO;
-        }
-        usage
-    };
-    let time = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
-    };
-    time(usage.ru_utime) + time(usage.ru_stime)
-}
-
-pub(crate) fn expect_success(what: &str, output: &Output) -> Result<(), String> {
-    if output.status.success() {
-        return Ok(());
-    }
-    Err(format!(
-        "{what} failed ({}):\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    ))
-}
-
-/// The compiled build script of a finished build into `target`.
-pub(crate) fn build_script_binary(target: &Path) -> Result<PathBuf, String> {
-    build_dir_file(target, "build-script-build")
-}
-
-/// `target/debug/build/parse-error-codes-*/<name>`: cargo keeps the compiled
-/// build script in one such directory and its captured output in another.
-pub(crate) fn build_dir_file(target: &Path, name: &str) -> Result<PathBuf, String> {
+/// `target/debug/build/parse-error-codes-*/build-script-build` of a finished build.
+pub fn build_script_binary(target: &Path) -> Result<PathBuf> {
     let build = target.join("debug").join("build");
-    fs::read_dir(&build)
-        .map_err(|error| format!("cannot list {}: {error}", build.display()))?
+    let entries =
+        std::fs::read_dir(&build).with_context(|| format!("cannot list {}", build.display()))?;
+    entries
         .filter_map(Result::ok)
         .filter(|entry| {
             entry
@@ -69,22 +70,28 @@ pub(crate) fn build_dir_file(target: &Path, name: &str) -> Result<PathBuf, Strin
                 .to_string_lossy()
                 .starts_with(&format!("{PACKAGE}-"))
         })
-        .map(|entry| entry.path().join(name))
+        .map(|entry| entry.path().join("build-script-build"))
         .find(|path| path.is_file())
-        .ok_or_else(|| format!("no {name} under {}", build.display()))
+        .with_context(|| format!("no build-script-build under {}", build.display()))
 }
 
-pub(crate) fn median(samples: &[Duration]) -> Duration {
-    let mut sorted = samples.to_vec();
-    sorted.sort_unstable();
-    match sorted.len() {
-        0 => Duration::ZERO,
-        n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
-    }
+/// One whole run of a compiled build script on `crate_root`'s spec, writing
+/// into `out_dir` (emptied first, as in a clean build).
+pub fn run_build_script(
+    sh: &Shell,
+    script: &Path,
+    crate_root: &Path,
+    out_dir: &Path,
+) -> Result<Sample> {
+    let _ = std::fs::remove_dir_all(out_dir);
+    std::fs::create_dir_all(out_dir)?;
+    let command = cmd!(sh, "{script}")
+        .env("CARGO_MANIFEST_DIR", crate_root)
+        .env("OUT_DIR", out_dir);
+    Ok(measured(command)?.0)
 }
 
-pub(crate) fn median_f64(samples: &[f64]) -> f64 {
+pub fn median(samples: &[f64]) -> f64 {
     let mut sorted = samples.to_vec();
     sorted.sort_unstable_by(f64::total_cmp);
     match sorted.len() {
@@ -94,7 +101,7 @@ pub(crate) fn median_f64(samples: &[f64]) -> f64 {
     }
 }
 
-pub(crate) fn verdict(met: bool) -> &'static str {
+pub fn verdict(met: bool) -> &'static str {
     if met {
         "ok"
     } else {
@@ -103,78 +110,27 @@ pub(crate) fn verdict(met: bool) -> &'static str {
 }
 
 /// Cores, CPU model and compiler, for the figures to be comparable.
-pub(crate) fn machine() -> String {
+pub fn machine(sh: &Shell) -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let cpu = fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find_map(|line| line.strip_prefix("model name")?.split_once(':'))
-                .map(|(_, model)| model.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let rustc = Command::new("rustc")
-        .arg("-V")
-        .output()
-        .ok()
-        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
-        .unwrap_or_else(|| "unknown rustc".into());
-    format!("machine: {cores} cores, {cpu}, {rustc}")
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|line| line.strip_prefix("model name")?.split_once(':'));
+    let model = model.map_or("unknown CPU", |(_, model)| model.trim());
+    let rustc = cmd!(sh, "rustc -V")
+        .quiet()
+        .read()
+        .unwrap_or_else(|_| "unknown rustc".into());
+    format!("machine: {cores} cores, {model}, {rustc}")
 }
 
-/// CPU and wall time of one run of a program.
-#[derive(Clone, Copy)]
-pub(crate) struct Sample {
-    pub(crate) cpu: Duration,
-    pub(crate) wall: Duration,
-}
-
-/// One whole run of a compiled build script on `crate_root`'s spec, writing
-/// into `out_dir` (emptied first, as in a clean build).
-pub(crate) fn run_build_script(
-    script: &Path,
-    crate_root: &Path,
-    out_dir: &Path,
-) -> Result<Sample, String> {
-    let _ = fs::remove_dir_all(out_dir);
-    fs::create_dir_all(out_dir).map_err(|error| error.to_string())?;
-    let cpu_before = children_cpu_time();
-    let start = Instant::now();
-    let output = Command::new(script)
-        .env("CARGO_MANIFEST_DIR", crate_root)
-        .env("OUT_DIR", out_dir)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|error| format!("cannot run {}: {error}", script.display()))?;
-    let wall = start.elapsed();
-    let cpu = children_cpu_time().saturating_sub(cpu_before);
-    expect_success("the build script", &output)?;
-    Ok(Sample { cpu, wall })
-}
-
-/// Prints a benchmark's report and turns it into the exit status: 0 when
-/// every target is met, 1 when one is missed or a step failed.
-pub(crate) fn finish(command: &str, outcome: Result<(String, bool), String>) -> ExitCode {
-    match outcome {
-        Ok((report, all_targets_met)) => {
-            print!("{report}");
-            if all_targets_met {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-        Err(message) => {
-            eprintln!("xtask {command}: {message}");
-            ExitCode::FAILURE
-        }
+/// Prints a benchmark's report; a missed target fails the command (exit 1).
+pub fn finish(report: &str, all_targets_met: bool) -> Result<()> {
+    print!("{report}");
+    if !all_targets_met {
+        bail!("a target was missed (see MISSED above)");
     }
-}
-
-/// A bad command line: the message and the usage on stderr, exit status 2.
-pub(crate) fn usage_error(command: &str, message: &str, usage: &str) -> ExitCode {
-    eprintln!("xtask {command}: {message}\n{usage}");
-    ExitCode::from(2)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -183,16 +139,25 @@ mod tests {
 
     #[test]
     fn medians_of_odd_and_even_counts() {
-        let ms = |values: &[u64]| {
-            values
-                .iter()
-                .map(|&v| Duration::from_millis(v))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(median(&ms(&[30, 10, 20])), Duration::from_millis(20));
-        assert_eq!(median(&ms(&[40, 10, 30, 20])), Duration::from_millis(25));
-        assert_eq!(median_f64(&[1.2, 0.9, 1.1]), 1.1);
-        assert_eq!(median_f64(&[1.0, 2.0]), 1.5);
-        assert_eq!(median_f64(&[-0.3, 0.1, -0.1]), -0.1);
+        assert_eq!(median(&[1.2, 0.9, 1.1]), 1.1);
+        assert_eq!(median(&[1.0, 2.0]), 1.5);
+        assert_eq!(median(&[-0.3, 0.1, -0.1]), -0.1);
+        assert!(median(&[]).is_nan());
+    }
+
+    #[test]
+    fn a_measured_command_counts_its_children_cpu_time() {
+        let sh = Shell::new().unwrap();
+        // A busy loop of about 0.2 s of CPU in a child shell.
+        let busy = cmd!(
+            sh,
+            "sh -c 'i=0; while [ $i -lt 40000 ]; do i=$((i+1)); done'"
+        );
+        let (sample, _) = measured(busy).unwrap();
+        assert!(sample.cpu > 0.01, "{sample:?}");
+        assert!(sample.wall >= sample.cpu * 0.5, "{sample:?}");
+        let failing = cmd!(sh, "sh -c 'echo oops >&2; exit 3'");
+        let error = measured(failing).unwrap_err().to_string();
+        assert!(error.contains("oops") && error.contains('3'), "{error}");
     }
 }

@@ -13,104 +13,70 @@
 //! (perfectly linear is 10 times), and 20,000 rows take at most 6 s in all.
 
 use std::fmt::Write as _;
-use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
-use std::time::Duration;
 
-use crate::bench::{
-    self, build_script_binary, cargo, expect_success, finish, machine, median, run_build_script,
-    verdict, Sample,
-};
+use anyhow::{Context, Result};
+use xshell::Shell;
 
-const USAGE: &str = "\
-usage: cargo xtask bench-generator [--runs N]
-  --runs N   runs of the build script per size (default 5)
-exit status: 0 when both targets are met, 1 when one is missed or a step fails";
+use crate::bench::{self, build_script_binary, machine, median, run_build_script, verdict, Sample};
 
 /// Extra rows measured, besides the spec alone.
 const SIZES: [usize; 3] = [0, 2_000, 20_000];
 /// Rows per generated section, so that categories grow too.
 const ROWS_PER_SECTION: usize = 500;
 const GROWTH_TARGET: f64 = 12.0;
-const LARGEST_TARGET: Duration = Duration::from_secs(6);
+/// CPU seconds.
+const LARGEST_TARGET: f64 = 6.0;
 
-pub fn main(args: &[String]) -> ExitCode {
-    let mut runs = 5;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--runs" => match args.next().and_then(|n| n.parse::<usize>().ok()) {
-                Some(n) if n > 0 => runs = n,
-                _ => return usage_error("`--runs` needs a positive integer"),
-            },
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return ExitCode::SUCCESS;
-            }
-            other => return usage_error(&format!("unknown argument `{other}`")),
-        }
-    }
+pub fn run(sh: &Shell, runs: usize) -> Result<()> {
     let work = std::env::temp_dir().join(format!("bench-generator-{}", std::process::id()));
-    let outcome = measure(&work, runs);
-    let _ = fs::remove_dir_all(&work);
-    finish("bench-generator", outcome)
+    let outcome = measure(sh, &work, runs);
+    let _ = std::fs::remove_dir_all(&work);
+    let (report, met) = outcome?;
+    bench::finish(&report, met)
 }
 
-fn usage_error(message: &str) -> ExitCode {
-    bench::usage_error("bench-generator", message, USAGE)
-}
-
-fn measure(work: &Path, runs: usize) -> Result<(String, bool), String> {
-    let root = crate::codegen::workspace_root();
-    let script = compile_build_script(&root, &work.join("target"))?;
-    let spec = fs::read_to_string(root.join("spec/error-codes.md"))
-        .map_err(|error| format!("cannot read spec/error-codes.md: {error}"))?;
+fn measure(sh: &Shell, work: &Path, runs: usize) -> Result<(String, bool)> {
+    let root = crate::project_root();
+    eprintln!("bench-generator: compiling the build script");
+    // A user's clean dev build compiles it so.
+    let target = work.join("target");
+    let package = bench::PACKAGE;
+    bench::measured(bench::cargo_build(sh, &target).args(["--lib", "--package", package]))?;
+    let script = build_script_binary(&target)?;
+    let spec = std::fs::read_to_string(root.join("spec/error-codes.md"))
+        .context("cannot read spec/error-codes.md")?;
     let crates: Vec<PathBuf> = SIZES
         .iter()
         .map(|&rows| write_crate_root(&work.join(format!("rows-{rows}")), &spec, rows))
-        .collect::<Result<_, _>>()?;
-
+        .collect::<Result<_>>()?;
     let mut samples = vec![Vec::new(); SIZES.len()];
     for run in 0..runs {
         eprint!("bench-generator: run {}/{runs}", run + 1);
+        // The sizes take turns, so a busy spell of the machine hits them all.
         for offset in 0..SIZES.len() {
             let size = (run + offset) % SIZES.len();
             let crate_root = &crates[size];
-            let sample = run_build_script(&script, crate_root, &crate_root.join("out"))?;
-            eprint!("  {}: {:.2} s", SIZES[size], sample.cpu.as_secs_f64());
+            let sample = run_build_script(sh, &script, crate_root, &crate_root.join("out"))?;
+            eprint!("  {}: {:.2} s", SIZES[size], sample.cpu);
             samples[size].push(sample);
         }
         eprintln!();
     }
-    Ok(render(runs, &samples))
-}
-
-/// Builds the crate into its own target directory and returns its compiled
-/// build script, as a user's clean dev build would compile it.
-fn compile_build_script(root: &Path, target: &Path) -> Result<PathBuf, String> {
-    eprintln!("bench-generator: compiling the build script");
-    let output = cargo()
-        .args(["build", "--lib", "--package", "parse-error-codes"])
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", target)
-        .output()
-        .map_err(|error| format!("cannot run cargo: {error}"))?;
-    expect_success("cargo build", &output)?;
-    build_script_binary(target)
+    Ok(render(&machine(sh), runs, &samples))
 }
 
 /// A crate root with the real spec and, beside it, `extra.md` with `rows`
 /// generated rows.
-fn write_crate_root(dir: &Path, spec: &str, rows: usize) -> Result<PathBuf, String> {
+fn write_crate_root(dir: &Path, spec: &str, rows: usize) -> Result<PathBuf> {
     let spec_dir = dir.join("spec");
-    fs::create_dir_all(&spec_dir)
-        .and_then(|()| fs::write(spec_dir.join("error-codes.md"), spec))
+    std::fs::create_dir_all(&spec_dir)
+        .and_then(|()| std::fs::write(spec_dir.join("error-codes.md"), spec))
         .and_then(|()| match rows {
             0 => Ok(()),
-            rows => fs::write(spec_dir.join("extra.md"), extra_rows(rows)),
+            rows => std::fs::write(spec_dir.join("extra.md"), extra_rows(rows)),
         })
-        .map_err(|error| format!("cannot write {}: {error}", spec_dir.display()))?;
+        .with_context(|| format!("cannot write {}", spec_dir.display()))?;
     Ok(dir.to_path_buf())
 }
 
@@ -118,7 +84,7 @@ fn write_crate_root(dir: &Path, spec: &str, rows: usize) -> Result<PathBuf, Stri
 /// document: names of several lengths, one row in four sharing its code with
 /// the row above (the document has 86 codes for 115 rows), descriptions of
 /// about its average length (75 characters) with an escape and a code span.
-pub fn extra_rows(rows: usize) -> String {
+fn extra_rows(rows: usize) -> String {
     const WORDS: [&str; 8] = [
         "Quota", "Session", "Token", "Object", "Field", "Schema", "Push", "Install",
     ];
@@ -142,19 +108,17 @@ pub fn extra_rows(rows: usize) -> String {
     out
 }
 
-fn render(runs: usize, samples: &[Vec<Sample>]) -> (String, bool) {
-    let cpu: Vec<Duration> = samples
-        .iter()
-        .map(|s| median(&s.iter().map(|s| s.cpu).collect::<Vec<_>>()))
-        .collect();
-    let wall: Vec<Duration> = samples
-        .iter()
-        .map(|s| median(&s.iter().map(|s| s.wall).collect::<Vec<_>>()))
-        .collect();
-    let extra = |size: usize| cpu[size].saturating_sub(cpu[0]);
+fn render(machine: &str, runs: usize, samples: &[Vec<Sample>]) -> (String, bool) {
+    let medians = |of: fn(&Sample) -> f64| -> Vec<f64> {
+        samples
+            .iter()
+            .map(|s| median(&s.iter().map(of).collect::<Vec<_>>()))
+            .collect()
+    };
+    let (cpu, wall) = (medians(|s| s.cpu), medians(|s| s.wall));
+    let extra = |size: usize| (cpu[size] - cpu[0]).max(0.0);
     let mut text = format!(
-        "\n{}\nbuild script, dev profile, one whole process per run; median of {runs} runs\n",
-        machine()
+        "\n{machine}\nbuild script, dev profile, one whole process per run; median of {runs} runs\n"
     );
     let _ = writeln!(
         text,
@@ -164,17 +128,17 @@ fn render(runs: usize, samples: &[Vec<Sample>]) -> (String, bool) {
     for (size, &rows) in SIZES.iter().enumerate() {
         let per_thousand = match rows {
             0 => "-".to_owned(),
-            rows => format!("{:.0}", millis(extra(size)) * 1000.0 / rows as f64),
+            rows => format!("{:.0}", extra(size) * 1e6 / rows as f64),
         };
         let _ = writeln!(
             text,
             "   {rows:>11} {:>9.0} {:>9.0} {:>9.0} {per_thousand:>16}",
-            millis(cpu[size]),
-            millis(wall[size]),
-            millis(extra(size))
+            cpu[size] * 1e3,
+            wall[size] * 1e3,
+            extra(size) * 1e3
         );
     }
-    let growth = extra(2).as_secs_f64() / extra(1).as_secs_f64();
+    let growth = extra(2) / extra(1);
     let growth_met = growth <= GROWTH_TARGET;
     let largest_met = cpu[2] <= LARGEST_TARGET;
     let _ = writeln!(
@@ -184,43 +148,40 @@ fn render(runs: usize, samples: &[Vec<Sample>]) -> (String, bool) {
     );
     let _ = writeln!(
         text,
-        "   20,000 extra rows in all: {:.2} s CPU   target <= {} s: {}",
-        cpu[2].as_secs_f64(),
-        LARGEST_TARGET.as_secs(),
+        "   20,000 extra rows in all: {:.2} s CPU   target <= {LARGEST_TARGET} s: {}",
+        cpu[2],
         verdict(largest_met)
     );
     (text, growth_met && largest_met)
 }
 
-fn millis(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1000.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generator::{self, SpecFile};
+    use crate::generator::{self, Catalogue, SpecFile};
+
+    fn catalogue(files: &[SpecFile]) -> Catalogue {
+        match generator::generate_from_files(files) {
+            Ok(generated) => generated.catalogue,
+            Err(diagnostics) => panic!("{}", generator::render_diagnostics(&diagnostics)),
+        }
+    }
 
     #[test]
     fn the_generated_rows_are_a_valid_spec_with_shared_codes_and_new_sections() {
-        let spec = fs::read_to_string(crate::codegen::workspace_root().join("spec/error-codes.md"))
-            .unwrap();
-        let files = [
-            SpecFile::from_bytes("spec/error-codes.md", spec.as_bytes()).unwrap(),
-            SpecFile::from_bytes("spec/extra.md", extra_rows(1_001).as_bytes()).unwrap(),
-        ];
-        let generated = match generator::generate_from_files(&files) {
-            Ok(generated) => generated,
-            Err(diagnostics) => panic!("{}", generator::render_diagnostics(&diagnostics)),
-        };
-        let catalogue = generated.catalogue;
-        assert_eq!(catalogue.kinds.len(), 115 + 1_001);
-        assert_eq!(catalogue.categories.len(), 10 + 3);
-        // 86 codes of the document; rows 3, 7, ..., 999 share the code above.
-        assert_eq!(catalogue.codes.len(), 86 + 1_001 - 250);
-        let shared = &catalogue.kinds[115 + 3];
+        let spec = std::fs::read(crate::project_root().join("spec/error-codes.md")).unwrap();
+        let spec = SpecFile::from_bytes("spec/error-codes.md", &spec).unwrap();
+        let extra = SpecFile::from_bytes("spec/extra.md", extra_rows(1_001).as_bytes()).unwrap();
+        let alone = catalogue(std::slice::from_ref(&spec));
+        let grown = catalogue(&[spec, extra]);
+        let first = alone.kinds.len();
+        assert_eq!(grown.kinds.len(), first + 1_001);
+        assert_eq!(grown.categories.len(), alone.categories.len() + 3);
+        // Rows 3, 7, ..., 999 share the code of the row above.
+        assert_eq!(grown.codes.len(), alone.codes.len() + 1_001 - 250);
+        let shared = &grown.kinds[first + 3];
         assert_eq!(shared.name, "ObjectQuotaError3");
-        assert_eq!(shared.code, catalogue.kinds[115 + 2].code);
+        assert_eq!(shared.code, grown.kinds[first + 2].code);
         assert_eq!(
             shared.description,
             "Row 3: the Object Quota request failed; see `Object` and a_b."

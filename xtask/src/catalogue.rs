@@ -9,6 +9,8 @@
 //! the snapshot, from the same generation: one line per category and kind,
 //! which also reads well as a diff in a pull request.
 
+use std::collections::BTreeMap;
+
 use crate::generator::Catalogue;
 
 /// One section of the spec as the generated API exposes it.
@@ -42,6 +44,20 @@ pub struct Listing {
 }
 
 impl Listing {
+    /// The kind named `name`.
+    pub fn kind(&self, name: &str) -> Option<&Kind> {
+        self.kinds.iter().find(|kind| kind.name == name)
+    }
+
+    /// Each code's first kind in spec order: the name `ErrorCode::kind()` returns.
+    pub fn first_kind_by_code(&self) -> BTreeMap<i32, &str> {
+        let mut first = BTreeMap::new();
+        for kind in &self.kinds {
+            first.entry(kind.code).or_insert(kind.name.as_str());
+        }
+        first
+    }
+
     pub fn from_catalogue(catalogue: &Catalogue) -> Listing {
         Listing {
             categories: catalogue

@@ -1,5 +1,5 @@
 //! `cargo xtask <command>`: the commands live in the library (`src/lib.rs`).
 
 fn main() -> std::process::ExitCode {
-    xtask::run(std::env::args().skip(1).collect())
+    xtask::main(std::env::args_os().skip(1).collect())
 }

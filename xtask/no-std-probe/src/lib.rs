@@ -1,8 +1,8 @@
 //! A `#![no_std]` staticlib built by `cargo xtask no-std`: it calls the
 //! catalogue (and, with the `serde` feature, decodes a Parse error body with
 //! serde_json) from `extern "C"` functions, so that the archive holds the
-//! crate's code together with everything it needs; the xtask then checks with
-//! `nm -C` that no symbol of the archive comes from `std`.
+//! crate's code together with everything it needs. Its own `#[panic_handler]`
+//! makes the build fail if anything links `std`, which brings another one.
 //!
 //! It brings what a program without an operating system must bring itself:
 //! a panic handler and a global allocator. Its inputs are chosen by index
