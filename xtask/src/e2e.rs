@@ -1,906 +1,719 @@
-//! `cargo xtask e2e`: the end-to-end run against a real Parse Server.
+//! `cargo xtask e2e`: the end-to-end run against real Parse Servers, one pinned version
+//! after the other (all of [`VERSIONS`] by default, `--server 9.10.0` for one).
 //!
 //! 1. Ensures PostgreSQL 15 with PostGIS (Debian packages, installed with apt-get when
-//!    missing) and the pinned Node dependencies of `tests/e2e` (`npm ci`).
-//!    Then builds the end-to-end tests and the example, before any server starts.
-//! 2. Starts a fresh PostgreSQL cluster in a temporary directory, on a free port of
-//!    127.0.0.1, and Parse Server (`node tests/e2e/server.js`) on another.
+//!    missing) and each version's pinned Node packages (`npm ci` in `tests/e2e/<version>/`),
+//!    then builds the tests and the example, before any server starts.
+//! 2. Starts one PostgreSQL cluster in a temporary directory on a free port of 127.0.0.1;
+//!    per version, a fresh database and Parse Server (`node tests/e2e/server.js`, its
+//!    packages found through `NODE_PATH`) on another free port of 127.0.0.1.
 //! 3. Runs the `#[ignore]`d tests of `xtask/tests/e2e.rs` and the `rest_client` example
-//!    (`xtask/examples/rest_client.rs`) against it.
-//! 4. Prints which of the document's codes the run observed.
-//! 5. Stops everything it started, by process id (and process group), also on failure,
-//!    SIGINT, SIGTERM or SIGHUP, and removes the temporary directory.
+//!    against it, prints the report and every difference from the server-truth table (or,
+//!    with `--bless`, rewrites that version's answers in it), whatever failed before.
+//! 4. Stops everything it started, by process group, also on failure, Ctrl-C, SIGTERM or
+//!    SIGHUP; a watchdog (`sh`, reading a pipe from this process) kills the groups when
+//!    this process dies without cleaning up (SIGKILL). Removes the temporary directory.
 //!
 //! Every wait is bounded. Servers listen on 127.0.0.1 only.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::ffi::CString;
+use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::fs;
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::os::unix::fs::PermissionsExt;
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::fs::{chown, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::server_truth::{self, Channel, TABLE_PATH};
+use anyhow::{bail, ensure, Context as _, Result};
+use nix::sys::signal::{killpg, Signal};
+use nix::unistd::{Pid, User};
 
-type Result<T, E = String> = std::result::Result<T, E>;
+use crate::server_truth::{self, Answer, Channel, Document, Origin, Table, TABLE_PATH, VERSIONS};
 
 const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
 const POSTGIS_CONTROL: &str = "/usr/share/postgresql/15/extension/postgis.control";
-const APT_PACKAGES: &[&str] = &["postgresql", "postgresql-15-postgis-3"];
-const APP_ID: &str = "e2e-app-id";
-const REST_KEY: &str = "e2e-rest-key";
-const MASTER_KEY: &str = "e2e-master-key";
-const DATABASE: &str = "parse";
+const APT_PACKAGES: [&str; 2] = ["postgresql", "postgresql-15-postgis-3"];
+const KEYS: [(&str, &str); 3] = [
+    ("PARSE_APP_ID", "e2e-app-id"),
+    ("PARSE_REST_KEY", "e2e-rest-key"),
+    ("PARSE_MASTER_KEY", "e2e-master-key"),
+];
 const TEMP_PREFIX: &str = "parse-error-codes-e2e-";
-/// The fewest distinct document codes the server itself must answer in a run: all 41
-/// that parse-server 8.6.94 can send (the others are client-only, legacy or never
-/// thrown: see tests/snapshots/server-truth.tsv).
-const MIN_PROVOKED: usize = 41;
+const INSTALL_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+const START_TIMEOUT: Duration = Duration::from_secs(90);
+const TESTS_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+const SHORT_TIMEOUT: Duration = Duration::from_secs(60);
 
-const APT_TIMEOUT: Duration = Duration::from_secs(15 * 60);
-const NPM_TIMEOUT: Duration = Duration::from_secs(10 * 60);
-const PG_SETUP_TIMEOUT: Duration = Duration::from_secs(120);
-const PG_READY_TIMEOUT: Duration = Duration::from_secs(60);
-const PARSE_READY_TIMEOUT: Duration = Duration::from_secs(90);
-const TESTS_TIMEOUT: Duration = Duration::from_secs(40 * 60);
-const EXAMPLE_TIMEOUT: Duration = Duration::from_secs(20 * 60);
+const USAGE: &str =
+    "usage: cargo xtask e2e [--server VERSION] [--bless] [--keep] [--serve[=SECONDS]]
+  --server V   run against one version (7.5.4, 8.6.94 or 9.10.0); default: all three
+  --bless      rewrite the versions' answers in tests/snapshots/server-truth.tsv from a
+               passing run, and re-render README.md and src/server_truth.md
+  --keep       keep the temporary directory (logs, database)
+  --serve[=S]  only start the servers (of --server, default 9.10.0), print their
+               environment and keep them up for S seconds (default 3600) or until Ctrl-C";
 
-/// The signal that interrupted the run, or 0.
-static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
-
-extern "C" fn on_signal(signal: libc::c_int) {
-    INTERRUPTED.store(signal, Ordering::SeqCst);
+/// What `cargo xtask e2e` was asked to do.
+#[derive(Debug, Default)]
+pub struct Options {
+    pub server: Option<String>,
+    pub bless: bool,
+    pub keep: bool,
+    pub serve: Option<Duration>,
 }
 
-fn install_signal_handlers() {
-    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-        unsafe {
-            let mut action: libc::sigaction = std::mem::zeroed();
-            action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
-            action.sa_flags = libc::SA_RESTART;
-            libc::sigemptyset(&mut action.sa_mask);
-            libc::sigaction(signal, &action, std::ptr::null_mut());
+/// `cargo xtask e2e` with its arguments (for the xtask's dispatch).
+pub fn main(args: &[String]) -> Result<(), String> {
+    let result = parse_args(args).and_then(|options| match options {
+        Some(options) => run(&options),
+        None => Ok(println!("{USAGE}")),
+    });
+    result.map_err(|e| format!("e2e: {e:#}"))
+}
+
+fn parse_args(args: &[String]) -> Result<Option<Options>> {
+    let mut options = Options::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--server" => {
+                options.server = Some(args.next().context("--server needs a version")?.clone())
+            }
+            "--bless" => options.bless = true,
+            "--keep" => options.keep = true,
+            "--serve" => options.serve = Some(Duration::from_secs(3600)),
+            "-h" | "--help" => return Ok(None),
+            other => match other.strip_prefix("--serve=") {
+                Some(s) => {
+                    options.serve = Some(Duration::from_secs(
+                        s.parse()
+                            .with_context(|| format!("bad seconds in {other:?}"))?,
+                    ))
+                }
+                None => bail!("unknown argument {other:?}\n{USAGE}"),
+            },
         }
     }
+    Ok(Some(options))
 }
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 fn check_interrupted() -> Result<()> {
-    match INTERRUPTED.load(Ordering::SeqCst) {
-        0 => Ok(()),
-        signal => Err(format!("interrupted by signal {signal}")),
-    }
+    ensure!(!INTERRUPTED.load(Ordering::SeqCst), "interrupted");
+    Ok(())
 }
 
-/// Sleeps in short steps, returning early with an error when the run is interrupted.
-fn pause(duration: Duration) -> Result<()> {
-    let end = Instant::now() + duration;
-    while Instant::now() < end {
+/// Polls `ready` every 100 ms until it says yes, fails, or `timeout` passes.
+fn wait_until(
+    what: &str,
+    timeout: Duration,
+    mut ready: impl FnMut() -> Result<bool>,
+) -> Result<()> {
+    let end = Instant::now() + timeout;
+    while !ready()? {
         check_interrupted()?;
-        std::thread::sleep(Duration::from_millis(20).min(end - Instant::now()));
+        ensure!(Instant::now() < end, "{what}: not done within {timeout:?}");
+        std::thread::sleep(Duration::from_millis(100));
     }
-    check_interrupted()
+    Ok(())
 }
 
-pub fn run(args: &[String]) -> Result<()> {
-    let mut options = Options::default();
-    for arg in args {
-        match arg.as_str() {
-            "--keep" => options.keep = true,
-            "--bless" => options.bless = true,
-            "--no-install" => options.no_install = true,
-            "--serve" => options.serve = Some(Duration::from_secs(3600)),
-            other if other.starts_with("--serve=") => {
-                let seconds = other["--serve=".len()..]
-                    .parse()
-                    .map_err(|_| format!("e2e: bad number of seconds in {other:?}"))?;
-                options.serve = Some(Duration::from_secs(seconds));
-            }
-            "-h" | "--help" => {
-                println!("{}", USAGE);
-                return Ok(());
-            }
-            other => return Err(format!("e2e: unknown argument {other:?}\n{USAGE}")),
-        }
-    }
-    install_signal_handlers();
+fn root() -> PathBuf {
+    server_truth::workspace_root()
+}
+
+/// The time each part took, printed at the end.
+type Timings = Vec<(String, Duration)>;
+
+fn timed<T>(timings: &mut Timings, part: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     let started = Instant::now();
-    let result = run_all(&options);
-    println!("e2e: finished in {:.1} s", started.elapsed().as_secs_f64());
+    let result = f();
+    timings.push((part.to_string(), started.elapsed()));
     result
 }
 
-const USAGE: &str = "usage: cargo xtask e2e [--keep] [--no-install] [--bless]
-  --keep        keep the temporary directory (logs, database) after the run
-  --bless       rewrite the `sent` lines of tests/snapshots/server-truth.tsv from what
-                the run observed (keeping the hand-written lines), and re-render the
-                README section and src/server_truth.md; only when every test passed
-  --no-install  never run apt-get; fail if PostgreSQL 15 or PostGIS is missing
-  --serve[=S]   only start the servers, print their environment, and keep them up for
-                S seconds (default 3600) or until interrupted; runs no tests";
-
-#[derive(Default)]
-struct Options {
-    keep: bool,
-    no_install: bool,
-    bless: bool,
-    serve: Option<Duration>,
-}
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
-}
-
-fn step(message: &str) {
-    println!("e2e: {message}");
-    let _ = std::io::stdout().flush();
-}
-
-fn run_all(options: &Options) -> Result<()> {
-    let root = workspace_root();
-    let e2e_dir = root.join("tests").join("e2e");
+/// Runs the suite as `options` say: the entry point of `cargo xtask e2e`.
+pub fn run(options: &Options) -> Result<()> {
+    let versions: Vec<&str> = match &options.server {
+        Some(v) => vec![*VERSIONS.iter().find(|known| *known == v).with_context(|| {
+            format!(
+                "unknown version {v:?}: expected one of {}",
+                VERSIONS.join(", ")
+            )
+        })?],
+        None if options.serve.is_some() => vec![VERSIONS[VERSIONS.len() - 1]],
+        None => VERSIONS.to_vec(),
+    };
+    // A second handler (a run inside a test) is refused; the first one still stops us.
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
     remove_stale_temp_dirs();
-
-    let t = Instant::now();
-    ensure_postgres(options)?;
-    let node = ensure_node()?;
-    ensure_node_modules(&e2e_dir)?;
-    println!("e2e: setup checked in {:.1} s", t.elapsed().as_secs_f64());
+    let mut timings = Timings::new();
+    timed(&mut timings, "PostgreSQL packages", ensure_postgres)?;
+    for version in &versions {
+        timed(&mut timings, &format!("npm ci {version}"), || {
+            ensure_node_modules(version)
+        })?;
+    }
     if options.serve.is_none() {
-        // Compile before any server starts: a build error fails fast, and the servers
-        // never wait idle through a long compilation.
-        build_rust(&root)?;
+        timed(&mut timings, "cargo build", build_rust)?;
     }
-
     let mut session = Session::new(options.keep)?;
-    let result = run_with_servers(&root, &e2e_dir, &node, &mut session, options);
-    if result.is_err() {
-        session.print_logs();
+    let pg_port = timed(&mut timings, "PostgreSQL start", || {
+        session.start_postgres()
+    })?;
+    let mut closing = Vec::new();
+    for version in versions {
+        let started = Instant::now();
+        let outcome = run_version(&mut session, pg_port, version, options, &mut timings);
+        let took = started.elapsed().as_secs_f64();
+        closing.push(match &outcome {
+            Ok(summary) => {
+                format!("e2e: parse-server {version}: passed, {summary}, in {took:.1} s")
+            }
+            Err(e) => format!(
+                "e2e: parse-server {version}: FAILED in {took:.1} s: {}",
+                e.to_string().lines().next().unwrap_or_default()
+            ),
+        });
+        if let Err(e) = outcome {
+            eprintln!("e2e: parse-server {version}: {e:#}");
+            session.print_logs(version);
+        }
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            break;
+        }
     }
-    let stopped = session.stop();
-    result.and(stopped)
+    session.stop()?;
+    for (part, took) in &timings {
+        println!("e2e: took {:>6.1} s  {part}", took.as_secs_f64());
+    }
+    for line in &closing {
+        println!("{line}");
+    }
+    check_interrupted()?;
+    ensure!(
+        !closing.iter().any(|l| l.contains("FAILED")),
+        "{} of {} versions failed",
+        closing.iter().filter(|l| l.contains("FAILED")).count(),
+        closing.len()
+    );
+    Ok(())
 }
 
-fn run_with_servers(
-    root: &Path,
-    e2e_dir: &Path,
-    node: &Path,
+/// One version: a fresh database and server, the tests, the example, the report and the
+/// comparison with the table. Returns the closing summary; every problem is printed.
+fn run_version(
     session: &mut Session,
+    pg_port: u16,
+    version: &str,
     options: &Options,
-) -> Result<()> {
-    let t = Instant::now();
-    let pg_port = session.start_postgres()?;
-    println!(
-        "e2e: PostgreSQL ready on 127.0.0.1:{pg_port} in {:.1} s",
-        t.elapsed().as_secs_f64()
-    );
-
-    let t = Instant::now();
-    let port = session.start_parse_server(node, e2e_dir, pg_port)?;
+    timings: &mut Timings,
+) -> Result<String> {
+    let database = format!("parse_{}", version.replace('.', "_"));
+    session.psql(pg_port, "postgres", &format!("CREATE DATABASE {database}"))?;
+    session.psql(pg_port, &database, "CREATE EXTENSION IF NOT EXISTS postgis")?;
+    let port = timed(timings, &format!("parse-server {version} start"), || {
+        session.start_parse_server(version, pg_port, &database)
+    })?;
     let url = format!("http://127.0.0.1:{port}/parse");
-    let graphql_url = format!("http://127.0.0.1:{port}/graphql");
     println!(
-        "e2e: Parse Server ready at {url} (GraphQL at {graphql_url}) in {:.1} s",
-        t.elapsed().as_secs_f64()
+        "e2e: parse-server {version} ready at {url} (GraphQL at http://127.0.0.1:{port}/graphql)"
     );
-
-    let observed = session.dir.join("observed-codes.txt");
-    fs::write(&observed, "").map_err(|e| format!("cannot create {}: {e}", observed.display()))?;
-    let bodies = session.dir.join("bodies");
-    let envs = [
-        ("PARSE_SERVER_URL", url.as_str()),
-        ("PARSE_GRAPHQL_URL", graphql_url.as_str()),
-        ("PARSE_APP_ID", APP_ID),
-        ("PARSE_REST_KEY", REST_KEY),
-        ("PARSE_MASTER_KEY", MASTER_KEY),
+    let work = session.dir.join(version);
+    let observed_path = work.join("observed.tsv");
+    let mut envs: Vec<(&str, OsString)> = KEYS.iter().map(|(k, v)| (*k, v.into())).collect();
+    envs.extend([
+        ("PARSE_SERVER_URL", url.into()),
         (
-            "PARSE_E2E_OBSERVED",
-            observed.to_str().ok_or("temporary path is not UTF-8")?,
+            "PARSE_GRAPHQL_URL",
+            format!("http://127.0.0.1:{port}/graphql").into(),
         ),
-        (
-            "PARSE_E2E_BODIES",
-            bodies.to_str().ok_or("temporary path is not UTF-8")?,
-        ),
-    ];
+        ("PARSE_E2E_VERSION", version.into()),
+        ("PARSE_E2E_OBSERVED", observed_path.clone().into()),
+        ("PARSE_E2E_BODIES", work.join("bodies").into()),
+    ]);
+    if options.bless {
+        envs.push(("PARSE_E2E_BLESS", "1".into()));
+    }
     if let Some(duration) = options.serve {
         println!("e2e: serving for {duration:?}; stop with Ctrl-C. Environment for the tests:");
-        for (name, value) in envs {
-            println!("export {name}={value}");
-        }
-        let _ = std::io::stdout().flush();
-        return match pause(duration) {
-            Ok(()) => Ok(()),
-            Err(_) => {
-                println!("e2e: interrupted; stopping");
-                Ok(())
-            }
-        };
+        envs.iter()
+            .for_each(|(k, v)| println!("export {k}={}", v.to_string_lossy()));
+        let _ = wait_until("serving", duration, || Ok(false));
+        return Ok("served".into());
     }
-    let cargo = cargo();
-
-    step("running the end-to-end tests");
-    let mut tests = Command::new(&cargo);
-    tests
-        .current_dir(root)
-        .args(["test", "--package", "xtask", "--test", "e2e", "--"])
-        .args(["--ignored", "--test-threads=2"])
-        .envs(envs);
-    let status = run_command(
-        "cargo test --package xtask --test e2e",
-        tests,
-        TESTS_TIMEOUT,
-    )?;
-    let tests_result = if status.success() {
-        Ok(())
+    let mut problems = Vec::new();
+    let tests = timed(timings, &format!("tests {version}"), || {
+        let mut command = cargo(&[
+            "test",
+            "--package",
+            "xtask",
+            "--test",
+            "e2e",
+            "--",
+            "--ignored",
+            "--test-threads=2",
+        ]);
+        command.envs(envs.iter().map(|(k, v)| (k, v)));
+        run_command("cargo test --test e2e", command, TESTS_TIMEOUT)
+    })?;
+    if !tests.success() {
+        problems.push(format!("the end-to-end tests failed ({tests})"));
+    }
+    let observed = read_observed(&observed_path, version);
+    let table = Table::load(&root())?;
+    let expected = if options.bless {
+        observed
+            .as_ref()
+            .ok()
+            .map(|o| Table::from_answers(o.clone()))
     } else {
-        Err(format!("the end-to-end tests failed ({status})"))
+        Some(table.clone())
     };
-
-    step("running xtask/examples/rest_client.rs against the server");
-    let example_result = run_rest_client(root, &cargo, &envs, &observed);
-    let kept = keep_bodies(root, &bodies);
-
-    let run_passed = tests_result.is_ok() && example_result.is_ok();
-    let coverage_result = report_coverage(root, &observed, run_passed, options.bless);
-    tests_result
-        .and(example_result)
-        .and(kept)
-        .and(coverage_result)
+    let example = timed(timings, &format!("rest_client {version}"), || {
+        run_rest_client(&envs, version, expected.as_ref())
+    });
+    problems.extend(example.err().map(|e| format!("{e:#}")));
+    session.stop_parse_server();
+    keep_bodies(&work.join("bodies"), version);
+    let summary = match &observed {
+        Ok(observed) => {
+            let summary = report(&table, observed, version);
+            problems.extend(compare(
+                &table,
+                observed,
+                version,
+                options.bless && problems.is_empty(),
+            )?);
+            summary
+        }
+        Err(e) => format!("no answers ({e:#})"),
+    };
+    problems.extend(observed.err().map(|e| format!("{e:#}")));
+    ensure!(problems.is_empty(), "{}", problems.join("\n"));
+    Ok(summary)
 }
 
-/// Copies the raw bodies the tests kept (the odd shapes: batch items whose `error` is
-/// not a Parse error, GraphQL envelopes) out of the temporary directory, to
-/// `target/e2e-bodies/`, replacing an older copy: what a real server sent, to
-/// reproduce a decoding problem without a server.
-fn keep_bodies(root: &Path, bodies: &Path) -> Result<()> {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|dir| {
-            if dir.is_absolute() {
-                dir
-            } else {
-                root.join(dir)
-            }
-        })
-        .unwrap_or_else(|| root.join("target"));
-    let kept = target.join("e2e-bodies");
-    if kept.exists() {
-        fs::remove_dir_all(&kept).map_err(|e| format!("cannot remove {}: {e}", kept.display()))?;
-    }
-    let Ok(entries) = fs::read_dir(bodies) else {
-        println!("e2e: the tests kept no raw bodies");
-        return Ok(());
-    };
-    fs::create_dir_all(&kept).map_err(|e| format!("cannot create {}: {e}", kept.display()))?;
-    let mut count = 0;
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot list {}: {e}", bodies.display()))?;
-        let to = kept.join(entry.file_name());
-        fs::copy(entry.path(), &to).map_err(|e| format!("cannot copy to {}: {e}", to.display()))?;
-        count += usize::from(entry.path().extension().is_some_and(|e| e == "json"));
-    }
-    println!(
-        "e2e: {count} raw bodies of odd shapes kept in {} (listed in index.tsv)",
-        kept.display()
+fn read_observed(path: &Path, version: &str) -> Result<Vec<Answer>> {
+    let text = fs::read_to_string(path)
+        .with_context(|| format!("no answers recorded in {}", path.display()))?;
+    let answers = Table::parse(&text, &path.display().to_string())?.answers;
+    ensure!(
+        answers.iter().all(|a| a.version == version),
+        "{}: an answer of another version",
+        path.display()
     );
-    Ok(())
+    Ok(answers)
 }
 
-fn cargo() -> std::ffi::OsString {
-    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
-}
-
-fn build_rust(root: &Path) -> Result<()> {
-    let t = Instant::now();
-    step("building the end-to-end tests and the rest_client example");
-    let builds: [(&str, &[&str]); 2] = [
-        (
-            "cargo test --package xtask --test e2e --no-run",
-            &["test", "--package", "xtask", "--test", "e2e", "--no-run"],
-        ),
-        (
-            "cargo build --package xtask --example rest_client",
-            &["build", "--package", "xtask", "--example", "rest_client"],
-        ),
-    ];
-    for (name, args) in builds {
-        let mut command = Command::new(cargo());
-        command.current_dir(root).args(args);
-        let status = run_command(name, command, TESTS_TIMEOUT)?;
-        if !status.success() {
-            return Err(format!("{name} failed ({status})"));
-        }
-    }
-    println!("e2e: built in {:.1} s", t.elapsed().as_secs_f64());
-    Ok(())
-}
-
-/// One request for the `rest_client` example.
-struct RestClientCase {
-    args: &'static [&'static str],
-    /// The example's expected exit code.
-    exit_code: i32,
-    /// Lines its output must contain.
-    needles: &'static [&'static str],
-    /// Who chose the code (`server` or `cloud`), and the route, for the server-truth table.
-    origin: &'static str,
-    route: &'static str,
-}
-
-/// Runs the example for a few failing requests and checks what it prints.
-fn run_rest_client(
-    root: &Path,
-    cargo: &std::ffi::OsStr,
-    envs: &[(&str, &str)],
-    observed: &Path,
-) -> Result<()> {
-    let cases = [
-        RestClientCase {
-            args: &["GET", "/classes/GameScore/doesNotExist"],
-            exit_code: 1,
-            needles: &["HTTP 404", "code: 101", "ObjectNotFound", "message: "],
-            origin: "server",
-            route: "GET /classes/:className/:objectId",
-        },
-        RestClientCase {
-            args: &["GET", "/classes/GameScore", "where={not json"],
-            exit_code: 1,
-            needles: &["HTTP 500", "code: 1", "kinds: InternalServerError"],
-            origin: "server",
-            route: "GET /classes/:className",
-        },
-        RestClientCase {
-            args: &["POST", "/functions/throwCustom", "{}"],
-            exit_code: 1,
-            needles: &["HTTP 400", "code: 9001", "kinds: (not in the document)"],
-            origin: "cloud",
-            route: "POST /functions/:functionName",
-        },
-        RestClientCase {
-            args: &[
-                "POST",
-                "/login",
-                r#"{"username":"nobody","password":"wrong"}"#,
-            ],
-            exit_code: 1,
-            needles: &["HTTP 404", "code: 101", "UserInvalidLoginParams"],
-            origin: "server",
-            route: "POST /login",
-        },
-    ];
-    let mut failures = Vec::new();
-    for RestClientCase {
-        args,
-        exit_code: expected_code,
-        needles,
-        origin,
-        route,
-    } in &cases
-    {
-        let mut command = Command::new(cargo);
-        command
-            .current_dir(root)
-            .args([
-                "run",
-                "--quiet",
-                "--package",
-                "xtask",
-                "--example",
-                "rest_client",
-                "--",
-            ])
-            .args(*args)
-            .envs(envs.iter().copied());
-        let (status, stdout) = run_command_capture("rest_client", command, EXAMPLE_TIMEOUT)?;
-        print!("{}", indent(&stdout, "    | "));
-        let mut problems = Vec::new();
-        if status.code() != Some(*expected_code) {
-            problems.push(format!(
-                "exit status {status}, expected code {expected_code}"
-            ));
-        }
-        for needle in *needles {
-            if !stdout.contains(needle) {
-                problems.push(format!("output lacks {needle:?}"));
-            }
-        }
-        let field = |prefix: &str| {
-            stdout
-                .lines()
-                .find_map(|l| l.strip_prefix(prefix))
-                .map(str::trim)
-        };
-        match (field("code: "), field("HTTP ")) {
-            (Some(code), Some(http)) if problems.is_empty() => {
-                append_observed(
-                    observed,
-                    &format!("{code}\t{origin}\tREST\t{http}\t{route}"),
-                )?;
-            }
-            _ => failures.push(format!(
-                "rest_client {}: {}",
-                args.join(" "),
-                problems.join("; ")
-            )),
-        }
-    }
-    if failures.is_empty() {
-        println!("e2e: rest_client: {} requests as expected", cases.len());
-        Ok(())
-    } else {
-        Err(format!(
-            "the rest_client example misbehaved:\n  {}",
-            failures.join("\n  ")
-        ))
-    }
-}
-
-/// Appends one line in the format of `xtask/tests/e2e.rs`'s `record`.
-fn append_observed(path: &Path, line: &str) -> Result<()> {
-    fs::OpenOptions::new()
-        .append(true)
-        .open(path)
-        .and_then(|mut file| writeln!(file, "{line}"))
-        .map_err(|e| format!("cannot record an observation in {}: {e}", path.display()))
-}
-
-fn indent(text: &str, prefix: &str) -> String {
-    text.lines().map(|l| format!("{prefix}{l}\n")).collect()
-}
-
-// ---------------------------------------------------------------------------
-// Coverage report and the server-truth table
-
-/// Reads what the run observed, prints the report, and compares it with the
-/// server-truth table (or rewrites the table with `--bless`).
-fn report_coverage(root: &Path, observed_file: &Path, run_passed: bool, bless: bool) -> Result<()> {
-    let document = server_truth::Document::load(root)?;
-    let table = server_truth::load_table(root)?;
-    let text = fs::read_to_string(observed_file)
-        .map_err(|e| format!("cannot read {}: {e}", observed_file.display()))?;
-    let observed = server_truth::parse_observed(&text)?;
-    print_report(&document, &table, &observed);
-
-    let provoked: BTreeSet<i32> = observed
-        .server
+/// Prints what the server itself answered, over which channels; returns the summary.
+fn report(table: &Table, observed: &[Answer], version: &str) -> String {
+    let document = Document::from_crate();
+    let server: Vec<&Answer> = observed
         .iter()
-        .map(|o| o.code)
+        .filter(|a| a.origin == Origin::Server)
+        .collect();
+    let codes: BTreeSet<i32> = server.iter().filter_map(|a| a.code).collect();
+    let documented: Vec<i32> = codes
+        .iter()
+        .copied()
         .filter(|c| document.names.contains_key(c))
         .collect();
-    let mut problems = Vec::new();
-    if provoked.len() < MIN_PROVOKED {
-        problems.push(format!(
-            "the server itself answered only {} of the document's codes; at least {MIN_PROVOKED} are expected",
-            provoked.len()
-        ));
-    }
-    let channels: BTreeSet<Channel> = observed.server.iter().map(|o| o.channel).collect();
-    for channel in Channel::ALL {
-        if !channels.contains(&channel) {
-            problems.push(format!(
-                "no code came over {}: every channel must be provoked",
-                channel.name()
-            ));
-        }
-    }
-
-    if bless {
-        if !run_passed {
-            problems.push(format!(
-                "not blessing {TABLE_PATH}: the run failed, so its observations are incomplete"
-            ));
-        } else {
-            let blessed = table.blessed(&observed.server);
-            let rewrote_table = server_truth::write_table(root, &blessed)?;
-            let rewrote = server_truth::write_renders(root, &blessed, &document)?;
-            println!(
-                "e2e: --bless: {}; {}",
-                if rewrote_table {
-                    format!("rewrote {TABLE_PATH}")
-                } else {
-                    format!("{TABLE_PATH} unchanged")
-                },
-                if rewrote.is_empty() {
-                    "README.md and the doc page unchanged".to_string()
-                } else {
-                    format!("rewrote {}", rewrote.join(" and "))
-                }
-            );
-            let left = blessed.problems(&document);
-            if !left.is_empty() {
-                problems.push(format!(
-                    "{TABLE_PATH} needs a person now:\n  {}",
-                    left.join("\n  ")
-                ));
-            }
-        }
-    } else {
-        let diff = table.diff(&observed.server);
-        if diff.is_empty() {
-            println!(
-                "e2e: the run matches {TABLE_PATH} ({} observations of {} codes)",
-                observed.server.len(),
-                observed
-                    .server
-                    .iter()
-                    .map(|o| o.code)
-                    .collect::<BTreeSet<_>>()
-                    .len()
-            );
-        } else {
-            problems.push(diff.explain(&document));
-        }
-    }
-    println!();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n"))
-    }
-}
-
-fn print_report(
-    document: &server_truth::Document,
-    table: &server_truth::Table,
-    observed: &server_truth::Observed,
-) {
-    // code -> channels it came over, chosen by the server / by Cloud Code.
-    let by_code = |set: &BTreeSet<server_truth::Observation>| {
-        let mut map: BTreeMap<i32, BTreeSet<Channel>> = BTreeMap::new();
-        for o in set {
-            map.entry(o.code).or_default().insert(o.channel);
-        }
-        map
+    let list = |codes: &mut dyn Iterator<Item = i32>| {
+        codes.map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
     };
-    let server = by_code(&observed.server);
-    let cloud = by_code(&observed.cloud);
-    let channels_of = |code: i32| -> String {
-        server[&code]
-            .iter()
-            .map(|c| c.name())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let documented = |code: &i32| document.names.contains_key(code);
-    let provoked: Vec<i32> = server.keys().copied().filter(documented).collect();
-    let cloud_only: Vec<i32> = cloud
-        .keys()
-        .copied()
-        .filter(|c| documented(c) && !server.contains_key(c))
-        .collect();
-    let missing: Vec<i32> = document
-        .names
-        .keys()
-        .copied()
-        .filter(|c| !server.contains_key(c))
-        .collect();
-    let outside: Vec<i32> = server.keys().copied().filter(|c| !documented(c)).collect();
-    let passed_through: Vec<i32> = cloud.keys().copied().filter(|c| !documented(c)).collect();
-    let list = |codes: &[i32]| {
-        codes
-            .iter()
-            .map(i32::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-
-    println!();
     println!(
-        "e2e: coverage of the document's {} codes",
+        "\ne2e: parse-server {version}: coverage of the document's {} codes",
         document.names.len()
     );
     println!(
         "e2e: answered by the server itself: {} codes",
-        provoked.len()
+        documented.len()
     );
-    for &code in &provoked {
+    for &code in &documented {
+        let channels: BTreeSet<&str> = server
+            .iter()
+            .filter(|a| a.code == Some(code))
+            .map(|a| a.channel.name())
+            .collect();
         println!(
             "  {code:>4}  {:<28} {}",
-            channels_of(code),
+            channels.into_iter().collect::<Vec<_>>().join(", "),
             document.names_of(code)
         );
     }
-    let per_channel: Vec<String> = Channel::ALL
+    let channels: Vec<String> = Channel::ALL
         .iter()
-        .map(|channel| {
-            let codes = server.values().filter(|set| set.contains(channel)).count();
-            format!("{} ({codes} codes)", channel.name())
+        .map(|ch| {
+            let n = server
+                .iter()
+                .filter(|a| a.channel == *ch)
+                .filter_map(|a| a.code)
+                .collect::<BTreeSet<_>>()
+                .len();
+            format!("{} ({n} codes)", ch.name())
         })
         .collect();
-    println!("e2e: channels: {}", per_channel.join(", "));
-    if !cloud_only.is_empty() {
-        println!(
-            "e2e: seen only as thrown by Cloud Code: {} codes: {}",
-            cloud_only.len(),
-            list(&cloud_only)
-        );
-    }
+    println!("e2e: channels: {}", channels.join(", "));
+    let missing: Vec<i32> = document
+        .names
+        .keys()
+        .copied()
+        .filter(|c| !codes.contains(c))
+        .collect();
     println!(
-        "e2e: could not be provoked: {} codes (why, from {TABLE_PATH})",
+        "e2e: not answered: {} codes (why, from {TABLE_PATH})",
         missing.len()
     );
-    for &code in &missing {
-        let why = table.not_sent.get(&code).map_or_else(
-            || "the table says the server sends it: see the difference below".to_string(),
-            server_truth::NotSent::describe,
+    for code in missing {
+        let why = table.not_sent.get(&code).map_or(
+            "the table explains nothing: see the differences below".into(),
+            |n| n.describe(),
         );
         println!("  {code:>4} {}: {why}", document.names_of(code));
     }
     println!(
         "e2e: codes outside the document sent by the server: {}",
-        list(&outside)
+        list(
+            &mut codes
+                .iter()
+                .copied()
+                .filter(|c| !document.names.contains_key(c))
+        )
     );
+    let cloud: BTreeSet<i32> = observed
+        .iter()
+        .filter(|a| a.origin == Origin::Cloud)
+        .filter_map(|a| a.code)
+        .collect();
     println!(
-        "e2e: codes outside the document passed through from Cloud Code: {}",
-        list(&passed_through)
+        "e2e: codes passed through from Cloud Code: {}",
+        list(&mut cloud.into_iter())
     );
+    format!(
+        "{} codes answered by the server itself, {} answers",
+        documented.len(),
+        observed.len()
+    )
+}
+
+/// Compares the run with the table (every difference), or blesses it; returns problems.
+fn compare(table: &Table, observed: &[Answer], version: &str, bless: bool) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let used: BTreeSet<Channel> = observed
+        .iter()
+        .filter(|a| a.origin == Origin::Server && a.code.is_some())
+        .map(|a| a.channel)
+        .collect();
+    for channel in Channel::ALL.iter().filter(|c| !used.contains(c)) {
+        problems.push(format!(
+            "no code came over {}: every channel must be provoked",
+            channel.name()
+        ));
+    }
+    if bless {
+        let root = root();
+        let blessed = table.blessed(version, observed)?;
+        let changed = server_truth::sync(&root, &blessed, false)?;
+        println!(
+            "e2e: --bless {version}: rewrote {}",
+            if changed.is_empty() {
+                "nothing".into()
+            } else {
+                changed.join(", ")
+            }
+        );
+        problems.extend(blessed.problems(&Document::from_crate()));
+        return Ok(problems);
+    }
+    let diff = table.diff(version, observed);
+    if diff.is_empty() {
+        println!(
+            "e2e: parse-server {version} answered as {TABLE_PATH} says ({} answers)",
+            observed.len()
+        );
+    } else {
+        println!(
+            "e2e: parse-server {version}: {} differences from {TABLE_PATH}:",
+            diff.len()
+        );
+        diff.iter().for_each(|d| println!("  {d}"));
+        problems.push(format!(
+            "{} answers differ from {TABLE_PATH}; if intended, run `{} --server {version}` and review the diff of the table, README.md and src/server_truth.md",
+            diff.len(),
+            server_truth::BLESS_COMMAND
+        ));
+    }
+    Ok(problems)
+}
+
+/// The `rest_client` example on a few failing requests; each must print what the table
+/// (or, when blessing, this run) says the same request of the suite answers.
+fn run_rest_client(
+    envs: &[(&str, OsString)],
+    version: &str,
+    expected: Option<&Table>,
+) -> Result<()> {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["GET", "/classes/GameScore/doesNotExist"],
+            "objects: a missing object",
+        ),
+        (
+            &["GET", "/classes/GameScore", "where={not json"],
+            "internal: a malformed where",
+        ),
+        (
+            &["POST", "/functions/throwCustom", "{}"],
+            "cloud: throwCustom",
+        ),
+        (
+            &[
+                "POST",
+                "/login",
+                r#"{"username":"nobody","password":"wrong"}"#,
+            ],
+            "users: log in with a wrong password",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (args, request) in cases {
+        let answer = expected
+            .and_then(|t| t.answer(version, request))
+            .with_context(|| {
+                format!("no answer of {version} to {request:?} to compare the example with")
+            })?;
+        let mut command = cargo(&[
+            "run",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--example",
+            "rest_client",
+            "--",
+        ]);
+        command.args(args).envs(envs.iter().map(|(k, v)| (k, v)));
+        let (status, stdout) = run_capture("rest_client", command)?;
+        print!(
+            "{}",
+            stdout
+                .lines()
+                .map(|l| format!("    | {l}\n"))
+                .collect::<String>()
+        );
+        let code = answer
+            .code
+            .context("the example's requests all have a code")?;
+        let kinds = parse_error_codes::ErrorCode::new(code)
+            .kinds()
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>();
+        let kinds = if kinds.is_empty() {
+            "(not in the document)".into()
+        } else {
+            kinds.join(", ")
+        };
+        let status_line = format!("HTTP {}", answer.status.unwrap_or_default());
+        let needles = [
+            status_line,
+            format!("code: {code}"),
+            format!("kinds: {kinds}"),
+        ];
+        let lacks: Vec<&String> = needles
+            .iter()
+            .filter(|n| !stdout.lines().any(|l| l == n.as_str()))
+            .collect();
+        if status.code() != Some(1) || !lacks.is_empty() {
+            failures.push(format!(
+                "rest_client {}: exit {status}, expected 1; lacks {lacks:?}",
+                args.join(" ")
+            ));
+        }
+    }
+    println!(
+        "e2e: rest_client: {} of {} requests as expected",
+        cases.len() - failures.len(),
+        cases.len()
+    );
+    ensure!(
+        failures.is_empty(),
+        "the rest_client example misbehaved:\n  {}",
+        failures.join("\n  ")
+    );
+    Ok(())
+}
+
+/// Copies the raw bodies of odd shapes the tests kept to `target/e2e-bodies/<version>/`.
+fn keep_bodies(bodies: &Path, version: &str) {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root().join("target"), |dir| root().join(dir));
+    let kept = target.join("e2e-bodies").join(version);
+    let _ = fs::remove_dir_all(&kept);
+    let copied = fs::create_dir_all(&kept)
+        .and_then(|()| fs::read_dir(bodies))
+        .and_then(|entries| {
+            entries
+                .map(|e| e.and_then(|e| fs::copy(e.path(), kept.join(e.file_name()))))
+                .collect::<std::io::Result<Vec<_>>>()
+        });
+    match copied {
+        Ok(files) => println!(
+            "e2e: {} raw bodies of odd shapes kept in {}",
+            files.len().saturating_sub(1),
+            kept.display()
+        ),
+        Err(e) => println!("e2e: no raw bodies kept in {} ({e})", kept.display()),
+    }
+}
+
+fn cargo(args: &[&str]) -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(root()).args(args);
+    command
+}
+
+fn build_rust() -> Result<()> {
+    for args in [
+        &["test", "--package", "xtask", "--test", "e2e", "--no-run"][..],
+        &["build", "--package", "xtask", "--example", "rest_client"],
+    ] {
+        let status = run_command("cargo build", cargo(args), TESTS_TIMEOUT)?;
+        ensure!(
+            status.success(),
+            "cargo {} failed ({status})",
+            args.join(" ")
+        );
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
 // Setup: packages
 
-fn ensure_postgres(options: &Options) -> Result<()> {
-    let missing: Vec<&str> = ["initdb", "postgres", "psql", "pg_isready"]
-        .into_iter()
-        .filter(|b| !Path::new(PG_BIN).join(b).exists())
-        .chain((!Path::new(POSTGIS_CONTROL).exists()).then_some("postgis"))
-        .collect();
-    if missing.is_empty() {
+fn ensure_postgres() -> Result<()> {
+    let present = ["initdb", "postgres", "psql", "pg_isready"]
+        .iter()
+        .all(|b| Path::new(PG_BIN).join(b).exists());
+    if present && Path::new(POSTGIS_CONTROL).exists() {
         return Ok(());
     }
-    let what = format!(
-        "PostgreSQL 15 / PostGIS is missing ({})",
-        missing.join(", ")
-    );
-    if options.no_install {
-        return Err(format!(
-            "{what}; install the Debian packages {} (or run without --no-install as root)",
-            APT_PACKAGES.join(" ")
-        ));
-    }
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        return Err(format!(
-            "{what}; run as root so that apt-get can install {}, or install them yourself",
-            APT_PACKAGES.join(" ")
-        ));
-    }
-    step(&format!(
-        "{what}: installing {} with apt-get",
-        APT_PACKAGES.join(" ")
-    ));
-    let t = Instant::now();
+    let packages = APT_PACKAGES.join(" ");
+    ensure!(nix::unistd::geteuid().is_root(), "PostgreSQL 15 or PostGIS is missing: run as root so that apt-get can install {packages}, or install them yourself");
+    println!("e2e: installing {packages} with apt-get");
     let apt = |args: &[&str]| {
         let mut command = Command::new("apt-get");
-        command
-            .args(args)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .env("NEEDRESTART_MODE", "a");
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
         command
     };
-    let status = run_command("apt-get update", apt(&["-q", "update"]), APT_TIMEOUT)?;
-    if !status.success() {
-        return Err(format!("apt-get update failed ({status})"));
-    }
-    let mut install_args = vec!["-q", "-y", "--no-install-recommends", "install"];
-    install_args.extend_from_slice(APT_PACKAGES);
-    let status = run_command("apt-get install", apt(&install_args), APT_TIMEOUT)?;
-    if !status.success() {
-        return Err(format!("apt-get install failed ({status})"));
-    }
-    if !Path::new(POSTGIS_CONTROL).exists() || !Path::new(PG_BIN).join("initdb").exists() {
-        return Err(format!(
-            "apt-get installed {} but {PG_BIN}/initdb or {POSTGIS_CONTROL} is still missing",
-            APT_PACKAGES.join(" ")
-        ));
-    }
-    println!("e2e: apt-get took {:.1} s", t.elapsed().as_secs_f64());
+    let status = run_command("apt-get update", apt(&["-q", "update"]), INSTALL_TIMEOUT)?;
+    ensure!(status.success(), "apt-get update failed ({status})");
+    let status = run_command(
+        "apt-get install",
+        apt(&[
+            &["-q", "-y", "--no-install-recommends", "install"][..],
+            &APT_PACKAGES,
+        ]
+        .concat()),
+        INSTALL_TIMEOUT,
+    )?;
+    ensure!(
+        status.success() && Path::new(POSTGIS_CONTROL).exists(),
+        "apt-get install {packages} failed ({status})"
+    );
     Ok(())
 }
 
-fn ensure_node() -> Result<PathBuf> {
-    let node = find_in_path("node").ok_or(
-        "Node.js is not installed (parse-server 8.6.94 needs node 20.18+ or 22.12+ and npm)",
-    )?;
-    let (status, version) = run_command_capture(
-        "node --version",
-        {
-            let mut c = Command::new(&node);
-            c.arg("--version");
-            c
-        },
-        Duration::from_secs(30),
-    )?;
-    if !status.success() {
-        return Err(format!("{} --version failed", node.display()));
-    }
-    let version = version.trim();
-    let major: u32 = version
-        .trim_start_matches('v')
-        .split('.')
-        .next()
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(0);
-    if !matches!(major, 20 | 22 | 24) {
-        return Err(format!(
-            "Node.js {version} found; parse-server 8.6.94 supports node 20.18+, 22.12+ or 24.11+"
-        ));
-    }
-    Ok(node)
-}
-
-fn find_in_path(program: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join(program))
-        .find(|p| p.is_file())
-}
-
-/// Runs `npm ci` unless node_modules was installed from exactly the committed lock file.
-fn ensure_node_modules(e2e_dir: &Path) -> Result<()> {
-    let lock_path = e2e_dir.join("package-lock.json");
-    let lock =
-        fs::read(&lock_path).map_err(|e| format!("cannot read {}: {e}", lock_path.display()))?;
-    let stamp = e2e_dir
-        .join("node_modules")
-        .join(".parse-error-codes-e2e.lock");
-    if fs::read(&stamp).is_ok_and(|installed| installed == lock)
-        && e2e_dir
-            .join("node_modules/parse-server/package.json")
-            .exists()
-    {
+/// Runs `npm ci` in `tests/e2e/<version>/` unless its node_modules was installed from
+/// exactly the committed lock file. npm refuses a Node.js outside the version's `engines`.
+fn ensure_node_modules(version: &str) -> Result<()> {
+    let dir = root().join("tests/e2e").join(version);
+    let lock = fs::read(dir.join("package-lock.json"))
+        .with_context(|| format!("cannot read {}/package-lock.json", dir.display()))?;
+    let stamp = dir.join("node_modules/.parse-error-codes-e2e.lock");
+    if fs::read(&stamp).is_ok_and(|installed| installed == lock) {
         return Ok(());
     }
-    let npm = find_in_path("npm").ok_or("npm is not installed")?;
-    step("installing the pinned Node dependencies (npm ci)");
-    let t = Instant::now();
-    let mut command = Command::new(npm);
-    command.current_dir(e2e_dir).args([
+    println!(
+        "e2e: installing parse-server {version} (npm ci in {})",
+        dir.display()
+    );
+    let mut command = Command::new("npm");
+    command.current_dir(&dir).args([
         "ci",
         "--ignore-scripts",
         "--no-audit",
         "--no-fund",
+        "--engine-strict",
         "--loglevel=error",
     ]);
-    let status = run_command("npm ci", command, NPM_TIMEOUT)?;
-    if !status.success() {
-        return Err(format!("npm ci failed in {} ({status})", e2e_dir.display()));
-    }
-    fs::write(&stamp, &lock).map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
-    println!("e2e: npm ci took {:.1} s", t.elapsed().as_secs_f64());
-    Ok(())
+    let status = run_command("npm ci", command, INSTALL_TIMEOUT)?;
+    ensure!(
+        status.success(),
+        "npm ci failed in {} ({status})",
+        dir.display()
+    );
+    fs::write(&stamp, &lock).with_context(|| format!("cannot write {}", stamp.display()))
 }
 
 // ---------------------------------------------------------------------------
-// Processes
+// Processes: each child leads its own process group, registered with the watchdog.
 
-/// The user that runs PostgreSQL: `postgres` when we are root (initdb refuses root).
-#[derive(Clone, Copy)]
-struct RunAs {
-    uid: u32,
-    gid: u32,
-}
-
-fn postgres_user() -> Result<Option<RunAs>> {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        return Ok(None);
-    }
-    let name = CString::new("postgres").expect("no NUL");
-    // SAFETY: getpwnam gets a valid C string; the result is read at once, before any
-    // other call that could overwrite the static buffer.
-    unsafe {
-        let entry = libc::getpwnam(name.as_ptr());
-        if entry.is_null() {
-            return Err("running as root, but there is no `postgres` system user to run PostgreSQL (the Debian package creates it)".into());
-        }
-        Ok(Some(RunAs {
-            uid: (*entry).pw_uid,
-            gid: (*entry).pw_gid,
-        }))
-    }
-}
-
-/// Prepares a command to run in its own process group, to get `death_signal` when this
-/// process dies, and optionally as another user.
-fn isolate(command: &mut Command, death_signal: libc::c_int, run_as: Option<RunAs>) {
-    if let Some(user) = run_as {
-        command.uid(user.uid).gid(user.gid);
-    }
-    command.process_group(0).stdin(Stdio::null());
-    // SAFETY: the closure runs between fork and exec and only makes async-signal-safe
-    // system calls. std applies uid/gid before pre_exec closures, so the death signal
-    // (which a credential change clears) is set after them.
-    let parent = std::process::id() as libc::pid_t;
-    unsafe {
-        command.pre_exec(move || {
-            if libc::prctl(
-                libc::PR_SET_PDEATHSIG,
-                death_signal as libc::c_ulong,
-                0,
-                0,
-                0,
-            ) != 0
-            {
-                return Err(std::io::Error::last_os_error());
-            }
-            // The parent may have died before prctl: then nobody would signal us.
-            if libc::getppid() != parent {
-                libc::_exit(1);
-            }
-            Ok(())
-        });
-    }
-}
-
-/// A child process that is stopped (its whole process group) when dropped.
+/// A child process whose whole group is stopped when dropped.
 struct Guarded {
     name: String,
     child: Child,
-    /// The signal for an orderly stop, sent to the process itself.
-    stop_signal: libc::c_int,
-    grace: Duration,
+    stop_signal: Signal,
 }
 
 impl Guarded {
-    fn spawn(name: &str, mut command: Command, stop_signal: libc::c_int) -> Result<Guarded> {
-        isolate(&mut command, libc::SIGKILL, None);
-        Self::spawn_isolated(name, command, stop_signal)
-    }
-
-    fn spawn_isolated(
-        name: &str,
-        mut command: Command,
-        stop_signal: libc::c_int,
-    ) -> Result<Guarded> {
+    fn spawn(name: &str, mut command: Command, stop_signal: Signal) -> Result<Guarded> {
+        command.process_group(0).stdin(Stdio::null());
         let child = command
             .spawn()
-            .map_err(|e| format!("cannot start {name}: {e}"))?;
+            .with_context(|| format!("cannot start {name}"))?;
         Ok(Guarded {
-            name: name.to_string(),
+            name: name.into(),
             child,
             stop_signal,
-            grace: Duration::from_secs(10),
         })
     }
 
-    fn pid(&self) -> libc::pid_t {
-        self.child.id() as libc::pid_t
+    /// A server: also stopped by the watchdog if this process dies without cleaning up.
+    fn spawn_server(name: &str, command: Command, stop_signal: Signal) -> Result<Guarded> {
+        let server = Guarded::spawn(name, command, stop_signal)?;
+        watchdog_register(server.child.id(), stop_signal);
+        Ok(server)
+    }
+
+    fn group(&self) -> Pid {
+        Pid::from_raw(self.child.id() as i32)
     }
 
     fn try_wait(&mut self) -> Option<ExitStatus> {
         self.child.try_wait().ok().flatten()
     }
 
-    /// Stops the process: `stop_signal` to it, then SIGKILL to its process group after the
-    /// grace period, and SIGKILL to the group in any case to leave no stray member behind.
+    /// `stop_signal` to the group, SIGKILL after 10 s, and SIGKILL in any case so that no
+    /// member of the group stays behind.
     fn stop(&mut self) -> Option<ExitStatus> {
-        let pid = self.pid();
         let mut status = self.try_wait();
         if status.is_none() {
-            // SAFETY: kill has no memory-safety preconditions; the pid is our own child,
-            // not yet reaped, so it cannot have been reused.
-            unsafe { libc::kill(pid, self.stop_signal) };
-            let end = Instant::now() + self.grace;
+            let _ = killpg(self.group(), self.stop_signal);
+            let end = Instant::now() + Duration::from_secs(10);
             while status.is_none() && Instant::now() < end {
                 std::thread::sleep(Duration::from_millis(20));
                 status = self.try_wait();
             }
         }
-        // SAFETY: as above; the process group id is the child's pid (process_group(0)).
-        unsafe { libc::killpg(pid, libc::SIGKILL) };
+        let _ = killpg(self.group(), Signal::SIGKILL);
         if status.is_none() {
-            eprintln!(
-                "e2e: {} (pid {pid}) did not stop within {:?}; killed",
-                self.name, self.grace
-            );
+            eprintln!("e2e: {} did not stop within 10 s; killed", self.name);
             status = self.child.wait().ok();
         }
         status
@@ -913,266 +726,202 @@ impl Drop for Guarded {
     }
 }
 
-/// Runs a command to completion with a timeout (its process group is killed on timeout
-/// or interruption); stdout and stderr are inherited.
-fn run_command(name: &str, command: Command, timeout: Duration) -> Result<ExitStatus> {
-    let mut child = Guarded::spawn(name, command, libc::SIGTERM)?;
-    wait_child(&mut child, timeout)
-}
+/// The watchdog's stdin: it reads `SIGNAL GROUP` lines, and when the pipe closes (this
+/// process exited, however it died) signals every group, then SIGKILLs them 5 s later.
+static WATCHDOG: std::sync::Mutex<Option<(Child, ChildStdin)>> = std::sync::Mutex::new(None);
+const WATCHDOG_SCRIPT: &str = r#"while read -r s g; do set -- "$@" "$s:$g"; done
+for e; do kill -s "${e%%:*}" -- "-${e#*:}"; done 2>/dev/null; sleep 5
+for e; do kill -s KILL -- "-${e#*:}"; done 2>/dev/null; exit 0"#;
 
-/// Like [`run_command`], but captures stdout (stderr is inherited).
-fn run_command_capture(
-    name: &str,
-    mut command: Command,
-    timeout: Duration,
-) -> Result<(ExitStatus, String)> {
-    let path = std::env::temp_dir().join(format!(
-        "{TEMP_PREFIX}{}-out-{}",
-        std::process::id(),
-        NEXT_ID.fetch_add(1, Ordering::SeqCst)
-    ));
-    let file =
-        fs::File::create(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-    command.stdout(file);
-    let result = run_command(name, command, timeout);
-    let output = fs::read_to_string(&path).unwrap_or_default();
-    let _ = fs::remove_file(&path);
-    Ok((result?, output))
-}
-
-static NEXT_ID: AtomicI32 = AtomicI32::new(0);
-
-fn wait_child(child: &mut Guarded, timeout: Duration) -> Result<ExitStatus> {
-    let end = Instant::now() + timeout;
-    loop {
-        if let Some(status) = child.try_wait() {
-            return Ok(status);
+fn watchdog_register(group: u32, signal: Signal) {
+    let mut watchdog = WATCHDOG.lock().unwrap_or_else(|e| e.into_inner());
+    if watchdog.is_none() {
+        let mut command = Command::new("sh");
+        command
+            .args(["-c", WATCHDOG_SCRIPT])
+            .stdin(Stdio::piped())
+            .process_group(0);
+        match command.spawn() {
+            Ok(mut child) => *watchdog = child.stdin.take().map(|stdin| (child, stdin)),
+            Err(e) => eprintln!("e2e: no watchdog ({e}): a killed run may leave servers behind"),
         }
-        if let Err(e) = check_interrupted() {
-            child.stop();
-            return Err(format!("{}: {e}", child.name));
-        }
-        if Instant::now() >= end {
-            child.stop();
-            return Err(format!(
-                "{} did not finish within {timeout:?}; stopped",
-                child.name
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(50));
+    }
+    if let Some((_, stdin)) = watchdog.as_mut() {
+        let name = signal.as_str().trim_start_matches("SIG");
+        let _ = writeln!(stdin, "{name} {group}");
     }
 }
 
+/// After an orderly stop: the watchdog has nothing left to do.
+fn watchdog_dismiss() {
+    if let Some((mut child, _)) = WATCHDOG.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        let _ = killpg(Pid::from_raw(child.id() as i32), Signal::SIGKILL);
+        let _ = child.wait();
+    }
+}
+
+/// Runs a command to completion (stdout and stderr inherited), within `timeout`.
+fn run_command(name: &str, command: Command, timeout: Duration) -> Result<ExitStatus> {
+    let mut child = Guarded::spawn(name, command, Signal::SIGTERM)?;
+    let mut status = None;
+    wait_until(name, timeout, || {
+        status = child.try_wait();
+        Ok(status.is_some())
+    })?;
+    Ok(status.expect("waited for it"))
+}
+
+/// Runs a command to completion within a minute, capturing its stdout.
+fn run_capture(name: &str, mut command: Command) -> Result<(ExitStatus, String)> {
+    command.stdout(Stdio::piped());
+    let mut child = Guarded::spawn(name, command, Signal::SIGTERM)?;
+    let mut stdout = child.child.stdout.take().context("stdout")?;
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        stdout.read_to_string(&mut text).map(|_| text)
+    });
+    let mut status = None;
+    wait_until(name, SHORT_TIMEOUT, || {
+        status = child.try_wait();
+        Ok(status.is_some())
+    })?;
+    let text = reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("{name}: reader panicked"))??;
+    Ok((status.expect("waited for it"), text))
+}
+
 fn free_port() -> Result<u16> {
-    let listener =
-        TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot bind 127.0.0.1:0: {e}"))?;
-    let port = listener
-        .local_addr()
-        .map_err(|e| format!("cannot read the bound port: {e}"))?
-        .port();
-    Ok(port)
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 // ---------------------------------------------------------------------------
 // The session: temporary directory, PostgreSQL, Parse Server
 
 struct Session {
-    // Fields drop in order: Parse Server first, then PostgreSQL, then the directory.
+    // Dropped in order: Parse Server, PostgreSQL, then the directory goes.
     parse: Option<Guarded>,
     postgres: Option<Guarded>,
     dir: PathBuf,
     keep: bool,
-    run_as: Option<RunAs>,
+    /// PostgreSQL runs as `postgres` when we are root (initdb refuses root).
+    run_as: Option<User>,
 }
 
 impl Session {
     fn new(keep: bool) -> Result<Session> {
-        let run_as = postgres_user()?;
+        let run_as =
+            match nix::unistd::geteuid().is_root() {
+                true => Some(User::from_name("postgres")?.context(
+                    "running as root, but there is no `postgres` user to run PostgreSQL",
+                )?),
+                false => None,
+            };
         let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
+            .duration_since(std::time::UNIX_EPOCH)?
+            .subsec_nanos();
         let dir =
             std::env::temp_dir().join(format!("{TEMP_PREFIX}{}-{nanos:x}", std::process::id()));
-        fs::create_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        let session = Session {
+        fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755))?;
+        println!("e2e: temporary directory {}", dir.display());
+        Ok(Session {
             parse: None,
             postgres: None,
             dir,
             keep,
             run_as,
-        };
-        // Readable by the postgres user (it needs to reach its own subdirectories).
-        fs::set_permissions(&session.dir, fs::Permissions::from_mode(0o755))
-            .map_err(|e| format!("cannot chmod {}: {e}", session.dir.display()))?;
-        println!("e2e: temporary directory {}", session.dir.display());
-        Ok(session)
+        })
     }
 
-    fn make_pg_dir(&self, name: &str, mode: u32) -> Result<PathBuf> {
+    /// A directory (or log file) in the session, owned by PostgreSQL's user.
+    fn pg_path(&self, name: &str, mode: Option<u32>) -> Result<PathBuf> {
         let path = self.dir.join(name);
-        fs::create_dir(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-        fs::set_permissions(&path, fs::Permissions::from_mode(mode))
-            .map_err(|e| format!("cannot chmod {}: {e}", path.display()))?;
-        if let Some(user) = self.run_as {
-            std::os::unix::fs::chown(&path, Some(user.uid), Some(user.gid))
-                .map_err(|e| format!("cannot chown {} to postgres: {e}", path.display()))?;
+        match mode {
+            Some(mode) => {
+                fs::create_dir(&path)?;
+                fs::set_permissions(&path, fs::Permissions::from_mode(mode))?;
+            }
+            None => drop(fs::File::create(&path)?),
+        }
+        if let Some(user) = &self.run_as {
+            chown(&path, Some(user.uid.as_raw()), Some(user.gid.as_raw()))?;
         }
         Ok(path)
     }
 
-    fn log_file(&self, name: &str) -> Result<fs::File> {
-        let path = self.dir.join(name);
-        let file = fs::File::create(&path)
-            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-        if let Some(user) = self.run_as {
-            let _ = std::os::unix::fs::chown(&path, Some(user.uid), Some(user.gid));
-        }
-        Ok(file)
-    }
-
     fn pg_command(&self, program: &str, log: &str) -> Result<Command> {
+        let log = fs::OpenOptions::new()
+            .append(true)
+            .open(self.pg_path(log, None)?)?;
         let mut command = Command::new(Path::new(PG_BIN).join(program));
-        let out = self.log_file(log)?;
-        let err = out
-            .try_clone()
-            .map_err(|e| format!("cannot dup a log file: {e}"))?;
         command
             .current_dir(&self.dir)
-            .stdout(out)
-            .stderr(err)
+            .stdout(log.try_clone()?)
+            .stderr(log)
             .env("LC_ALL", "C.UTF-8")
             .env_remove("PGDATA");
+        if let Some(user) = &self.run_as {
+            command.uid(user.uid.as_raw()).gid(user.gid.as_raw());
+        }
         Ok(command)
     }
 
-    fn pg_run(&self, program: &str, args: &[&str], log: &str) -> Result<()> {
-        let mut command = self.pg_command(program, log)?;
-        command.args(args);
-        isolate(&mut command, libc::SIGKILL, self.run_as);
-        let mut child = Guarded::spawn_isolated(program, command, libc::SIGTERM)?;
-        let status = wait_child(&mut child, PG_SETUP_TIMEOUT)?;
-        if status.success() {
-            Ok(())
-        } else {
-            let text = fs::read_to_string(self.dir.join(log)).unwrap_or_default();
-            Err(format!(
-                "{program} {} failed ({status}):\n{}",
-                args.join(" "),
-                indent(&text, "    ")
-            ))
-        }
-    }
-
     fn start_postgres(&mut self) -> Result<u16> {
-        let data = self.make_pg_dir("pgdata", 0o700)?;
-        let socket = self.make_pg_dir("pgsocket", 0o755)?;
-        let data = data
-            .to_str()
-            .ok_or("temporary path is not UTF-8")?
-            .to_string();
-        let socket = socket
-            .to_str()
-            .ok_or("temporary path is not UTF-8")?
-            .to_string();
-
-        step("initdb (fresh cluster)");
-        self.pg_run(
-            "initdb",
-            &[
-                "-D",
-                &data,
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "--encoding=UTF8",
-                "--locale=C.UTF-8",
-                "--no-sync",
-            ],
-            "initdb.log",
-        )?;
-
-        // A free port can be taken between our probe and postgres's bind: try a few.
-        let mut last_error = String::new();
-        for _ in 0..3 {
-            let port = free_port()?;
-            let mut command = self.pg_command("postgres", "postgres.log")?;
-            let port_text = port.to_string();
-            command.args([
-                "-D",
-                &data,
-                "-p",
-                &port_text,
-                "-c",
-                "listen_addresses=127.0.0.1",
-                "-c",
-                &format!("unix_socket_directories={socket}"),
-                "-c",
-                "fsync=off",
-                "-c",
-                "synchronous_commit=off",
-                "-c",
-                "full_page_writes=off",
-                "-c",
-                "max_connections=100",
-            ]);
-            // SIGQUIT on our death: immediate shutdown, the postmaster takes its backends along.
-            isolate(&mut command, libc::SIGQUIT, self.run_as);
-            // SIGINT: fast shutdown.
-            let mut postgres = Guarded::spawn_isolated("postgres", command, libc::SIGINT)?;
-            let started = wait_until(PG_READY_TIMEOUT, || {
-                if let Some(status) = postgres.try_wait() {
-                    return Err(format!("postgres exited early ({status})"));
-                }
-                Ok(self.pg_ready(port))
-            });
-            match started {
-                Ok(()) => {
-                    self.postgres = Some(postgres);
-                    self.psql(port, "postgres", &format!("CREATE DATABASE {DATABASE}"))?;
-                    self.psql(port, DATABASE, "CREATE EXTENSION IF NOT EXISTS postgis")?;
-                    return Ok(port);
-                }
-                Err(e) => {
-                    postgres.stop();
-                    check_interrupted()?;
-                    last_error = e;
-                }
-            }
-        }
-        let log = fs::read_to_string(self.dir.join("postgres.log")).unwrap_or_default();
-        Err(format!(
-            "PostgreSQL did not start: {last_error}\n{}",
-            indent(&log, "    ")
-        ))
+        let data = self.pg_path("pgdata", Some(0o700))?;
+        let socket = self.pg_path("pgsocket", Some(0o755))?;
+        let mut initdb = self.pg_command("initdb", "initdb.log")?;
+        initdb.arg("-D").arg(&data).args([
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ]);
+        let status = run_command("initdb", initdb, START_TIMEOUT)?;
+        ensure!(
+            status.success(),
+            "initdb failed ({status}):\n{}",
+            self.tail("initdb.log")
+        );
+        let port = free_port()?;
+        let mut postgres = self.pg_command("postgres", "postgres.log")?;
+        postgres.arg("-D").arg(&data).args([
+            "-p",
+            &port.to_string(),
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+        ]);
+        postgres.arg(format!("unix_socket_directories={}", socket.display()));
+        postgres.args([
+            "-c",
+            "fsync=off",
+            "-c",
+            "synchronous_commit=off",
+            "-c",
+            "full_page_writes=off",
+        ]);
+        // SIGINT: a fast shutdown; the watchdog's signal too.
+        let mut server = Guarded::spawn_server("postgres", postgres, Signal::SIGINT)?;
+        let ready = wait_until("PostgreSQL", START_TIMEOUT, || {
+            ensure!(
+                server.try_wait().is_none(),
+                "postgres exited early:\n{}",
+                self.tail("postgres.log")
+            );
+            Ok(self.psql_status(port, "postgres", "SELECT 1")?.success())
+        });
+        self.postgres = Some(server);
+        ready.map(|()| port)
     }
 
-    fn pg_ready(&self, port: u16) -> bool {
-        let mut command = Command::new(Path::new(PG_BIN).join("pg_isready"));
-        command
-            .args([
-                "-q",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-                "-d",
-                "postgres",
-                "-U",
-                "postgres",
-                "-t",
-                "2",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        matches!(run_command("pg_isready", command, Duration::from_secs(10)), Ok(s) if s.success())
-    }
-
-    fn psql(&self, port: u16, database: &str, sql: &str) -> Result<()> {
-        let log = "psql.log";
-        let mut command = self.pg_command("psql", log)?;
+    fn psql_status(&self, port: u16, database: &str, sql: &str) -> Result<ExitStatus> {
+        let mut command = self.pg_command("psql", "psql.log")?;
         command.args([
             "-X",
+            "-q",
             "-v",
             "ON_ERROR_STOP=1",
             "-h",
@@ -1186,116 +935,105 @@ impl Session {
             "-c",
             sql,
         ]);
-        let status = run_command("psql", command, PG_SETUP_TIMEOUT)?;
-        if status.success() {
-            Ok(())
-        } else {
-            let text = fs::read_to_string(self.dir.join(log)).unwrap_or_default();
-            Err(format!(
-                "psql {sql:?} failed ({status}):\n{}",
-                indent(&text, "    ")
-            ))
+        run_command("psql", command, SHORT_TIMEOUT)
+    }
+
+    fn psql(&self, port: u16, database: &str, sql: &str) -> Result<()> {
+        let status = self.psql_status(port, database, sql)?;
+        ensure!(
+            status.success(),
+            "psql {sql:?} failed ({status}):\n{}",
+            self.tail("psql.log")
+        );
+        Ok(())
+    }
+
+    /// Starts one version's Parse Server on a fresh database; returns its port.
+    fn start_parse_server(&mut self, version: &str, pg_port: u16, database: &str) -> Result<u16> {
+        let work = self.dir.join(version);
+        fs::create_dir_all(&work)?;
+        let log = fs::File::create(work.join("parse-server.log"))?;
+        let port = free_port()?;
+        let e2e = root().join("tests/e2e");
+        let mut command = Command::new("node");
+        // Parse Server writes ./logs and ./files relative to its working directory.
+        command
+            .current_dir(&work)
+            .arg(e2e.join("server.js"))
+            .envs(KEYS)
+            .stdout(log.try_clone()?)
+            .stderr(log);
+        command
+            .env("NODE_PATH", e2e.join(version).join("node_modules"))
+            .env("NODE_ENV", "production");
+        command
+            .env("PARSE_E2E_PORT", port.to_string())
+            .env("PARSE_E2E_WORK_DIR", &work);
+        command.env(
+            "PARSE_E2E_DATABASE_URI",
+            format!("postgres://postgres@127.0.0.1:{pg_port}/{database}"),
+        );
+        let mut server = Guarded::spawn_server("parse-server", command, Signal::SIGTERM)?;
+        let ready = wait_until("Parse Server", START_TIMEOUT, || {
+            ensure!(
+                server.try_wait().is_none(),
+                "parse-server exited early:\n{}",
+                self.tail(&format!("{version}/parse-server.log"))
+            );
+            Ok(health_ok(port))
+        });
+        self.parse = Some(server);
+        ready.map(|()| port)
+    }
+
+    fn stop_parse_server(&mut self) {
+        self.parse.take();
+    }
+
+    fn tail(&self, log: &str) -> String {
+        let text = fs::read_to_string(self.dir.join(log)).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(40)..]
+            .iter()
+            .map(|l| format!("    {l}\n"))
+            .collect()
+    }
+
+    fn print_logs(&self, version: &str) {
+        for log in [
+            "postgres.log".to_string(),
+            format!("{version}/parse-server.log"),
+        ] {
+            eprintln!("e2e: last lines of {log}:\n{}", self.tail(&log));
         }
     }
 
-    /// Starts Parse Server; returns its port.
-    fn start_parse_server(&mut self, node: &Path, e2e_dir: &Path, pg_port: u16) -> Result<u16> {
-        let work = self.dir.join("parse");
-        fs::create_dir(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
-        let database_uri = format!("postgres://postgres@127.0.0.1:{pg_port}/{DATABASE}");
-        let mut last_error = String::new();
-        for _ in 0..3 {
-            let port = free_port()?;
-            let out = self.log_file("parse-server.log")?;
-            let err = out
-                .try_clone()
-                .map_err(|e| format!("cannot dup a log file: {e}"))?;
-            let mut command = Command::new(node);
-            // Parse Server writes ./logs and ./files relative to its working directory.
-            command
-                .current_dir(&work)
-                .arg(e2e_dir.join("server.js"))
-                .env("PARSE_E2E_PORT", port.to_string())
-                .env("PARSE_E2E_DATABASE_URI", &database_uri)
-                .env("PARSE_E2E_WORK_DIR", &work)
-                .env("PARSE_APP_ID", APP_ID)
-                .env("PARSE_REST_KEY", REST_KEY)
-                .env("PARSE_MASTER_KEY", MASTER_KEY)
-                .env("NODE_ENV", "production")
-                .stdout(out)
-                .stderr(err);
-            let mut parse = Guarded::spawn("parse-server", command, libc::SIGTERM)?;
-            parse.grace = Duration::from_secs(5);
-            let started = wait_until(PARSE_READY_TIMEOUT, || {
-                if let Some(status) = parse.try_wait() {
-                    return Err(format!("parse-server exited early ({status})"));
-                }
-                Ok(health_ok(port))
-            });
-            match started {
-                Ok(()) => {
-                    self.parse = Some(parse);
-                    return Ok(port);
-                }
-                Err(e) => {
-                    parse.stop();
-                    check_interrupted()?;
-                    last_error = e;
-                }
-            }
-        }
-        let log = fs::read_to_string(self.dir.join("parse-server.log")).unwrap_or_default();
-        Err(format!(
-            "Parse Server did not start: {last_error}\n{}",
-            indent(&log, "    ")
-        ))
-    }
-
-    fn print_logs(&self) {
-        for name in ["postgres.log", "parse-server.log"] {
-            let path = self.dir.join(name);
-            if let Ok(text) = fs::read_to_string(&path) {
-                let lines: Vec<&str> = text.lines().collect();
-                let tail = &lines[lines.len().saturating_sub(40)..];
-                eprintln!("e2e: last lines of {name}:");
-                for line in tail {
-                    eprintln!("    {line}");
-                }
-            }
-        }
-    }
-
-    /// Stops both servers and removes the directory; reports what went wrong.
+    /// Stops both servers and removes the directory.
     fn stop(mut self) -> Result<()> {
-        let mut problems = Vec::new();
-        if let Some(mut parse) = self.parse.take() {
-            parse.stop();
-        }
-        if let Some(mut postgres) = self.postgres.take() {
-            if let Some(status) = postgres.stop() {
-                if !status.success() {
-                    problems.push(format!("postgres stopped with {status}"));
-                }
-            }
-        }
+        self.parse.take();
+        let status = self
+            .postgres
+            .take()
+            .and_then(|mut postgres| postgres.stop());
+        watchdog_dismiss();
         println!("e2e: servers stopped");
         if self.keep {
             println!("e2e: kept {}", self.dir.display());
-        } else if let Err(e) = fs::remove_dir_all(&self.dir) {
-            problems.push(format!("cannot remove {}: {e}", self.dir.display()));
-        }
-        self.keep = true; // already handled; Drop does nothing more
-        if problems.is_empty() {
-            Ok(())
         } else {
-            Err(problems.join("; "))
+            fs::remove_dir_all(&self.dir)
+                .with_context(|| format!("cannot remove {}", self.dir.display()))?;
         }
+        self.keep = true; // done: Drop has nothing left to remove
+        ensure!(
+            status.is_none_or(|s| s.success()),
+            "postgres stopped with {status:?}"
+        );
+        Ok(())
     }
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
-        // Stop the servers before removing their directory.
         self.parse.take();
         self.postgres.take();
         if !self.keep {
@@ -1304,64 +1042,39 @@ impl Drop for Session {
     }
 }
 
-/// Polls `ready` with short sleeps until it returns true, fails, or `timeout` passes.
-fn wait_until(timeout: Duration, mut ready: impl FnMut() -> Result<bool>) -> Result<()> {
-    let end = Instant::now() + timeout;
-    loop {
-        if ready()? {
-            return Ok(());
-        }
-        if Instant::now() >= end {
-            return Err(format!("not ready within {timeout:?}"));
-        }
-        pause(Duration::from_millis(250))?;
-    }
-}
-
 /// `GET /parse/health` answers 200 with `{"status":"ok"}` once the server is up.
 fn health_ok(port: u16) -> bool {
-    let address = SocketAddr::from(([127, 0, 0, 1], port));
-    let Ok(mut stream) = TcpStream::connect_timeout(&address, Duration::from_secs(1)) else {
+    let Ok(mut stream) =
+        TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(1))
+    else {
         return false;
     };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
     let request = format!(
         "GET /parse/health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
     );
-    if stream.write_all(request.as_bytes()).is_err() {
-        return false;
-    }
     let mut response = Vec::new();
-    let _ = stream.take(64 * 1024).read_to_end(&mut response);
+    let _ = stream
+        .write_all(request.as_bytes())
+        .and_then(|()| stream.take(64 * 1024).read_to_end(&mut response));
     let response = String::from_utf8_lossy(&response);
     response.starts_with("HTTP/1.1 200") && response.contains("\"ok\"")
 }
 
-/// Removes temporary directories left by runs whose process no longer exists
-/// (for example after SIGKILL, which no handler can catch).
+/// Removes temporary directories left by runs whose process no longer exists (SIGKILL).
 fn remove_stale_temp_dirs() {
     let Ok(entries) = fs::read_dir(std::env::temp_dir()) else {
         return;
     };
     for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)) else {
-            continue;
-        };
-        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
-            continue;
-        };
-        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
-            let path = entry.path();
-            let removed = if path.is_dir() {
-                fs::remove_dir_all(&path)
-            } else {
-                fs::remove_file(&path)
-            };
-            if removed.is_ok() {
-                println!("e2e: removed stale {}", path.display());
-            }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix(TEMP_PREFIX)
+            .and_then(|rest| rest.split('-').next()?.parse::<u32>().ok());
+        if pid.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists())
+            && fs::remove_dir_all(entry.path()).is_ok()
+        {
+            println!("e2e: removed stale {}", entry.path().display());
         }
     }
 }

@@ -52,7 +52,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
         "bench-generator" => bench_generator::main(rest),
         "ci" => ci::main(rest),
         "codegen" => codegen::main(rest),
-        "e2e" => exit_with(e2e::run(rest)),
+        "e2e" => exit_with(e2e::main(rest)),
         "no-std" => no_std::main(rest),
         "server-truth" => server_truth::main(rest),
         "-h" | "--help" | "help" => {
