@@ -35,7 +35,7 @@ use process::{
     check_interrupted, free_port, run_capture, run_command, wait_until, Guarded, Signal,
 };
 
-use crate::server_truth::{self, Answer, Channel, Document, Origin, Table, TABLE_PATH, VERSIONS};
+use crate::server_truth::{self, Answer, Channel, Origin, Table, TABLE_PATH, VERSIONS};
 
 const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
 const POSTGIS_CONTROL: &str = "/usr/share/postgresql/15/extension/postgis.control";
@@ -259,7 +259,7 @@ fn read_observed(path: &Path, version: &str) -> Result<Vec<Answer>> {
 
 /// Prints what the server itself answered, over which channels; returns the summary.
 fn report(observed: &[Answer], version: &str) -> String {
-    let names = Document::from_crate().names;
+    let names = server_truth::document();
     let codes = |origin: Origin, channel: Option<Channel>| -> BTreeSet<i32> {
         let matches = |a: &&Answer| a.origin == origin && channel.is_none_or(|c| a.channel == c);
         observed
@@ -309,7 +309,7 @@ fn compare(table: &Table, observed: &[Answer], version: &str, bless: bool) -> Re
         let blessed = table.blessed(version, observed)?;
         let changed = server_truth::sync(&root(), &blessed, false)?;
         println!("e2e: --bless {version}: rewrote [{}]", changed.join(", "));
-        problems.extend(blessed.problems(&Document::from_crate()));
+        problems.extend(blessed.problems());
         return Ok(problems);
     }
     let diff = table.diff(version, observed);

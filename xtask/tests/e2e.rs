@@ -264,15 +264,9 @@ fn record(
     let Ok(path) = std::env::var("PARSE_E2E_OBSERVED") else {
         return;
     };
+    let (version, shape) = (version(), shape(body));
     let answer = Answer::new(
-        &version(),
-        request,
-        origin,
-        channel,
-        status,
-        route,
-        code,
-        shape(body),
+        code, &version, request, origin, channel, status, route, shape,
     );
     let line = answer
         .line()
