@@ -5,7 +5,7 @@
 // Environment (all required unless a default is given):
 //   PARSE_E2E_PORT          TCP port on 127.0.0.1
 //   PARSE_E2E_DATABASE_URI  postgres://user@127.0.0.1:port/db
-//   PARSE_APP_ID, PARSE_REST_KEY, PARSE_MASTER_KEY
+//   PARSE_APP_ID, PARSE_REST_KEY, PARSE_MASTER_KEY, PARSE_MAINTENANCE_KEY
 //   PARSE_E2E_WORK_DIR      working directory: logs/ and files/uploads/ go there
 //                           (start node in it too: parse-server opens ./logs when loaded)
 const path = require('path');
@@ -67,6 +67,10 @@ const config = {
   restAPIKey: env('PARSE_REST_KEY'),
   masterKey: env('PARSE_MASTER_KEY'),
   masterKeyIps: ['127.0.0.1', '::1'],
+  // The maintenance key is allowed from a documentation address only: from 127.0.0.1 it
+  // is refused (9.x answers 403; 7.x and 8.x ignore the key and answer the request).
+  maintenanceKey: env('PARSE_MAINTENANCE_KEY'),
+  maintenanceKeyIps: ['192.0.2.1'],
   databaseURI: env('PARSE_E2E_DATABASE_URI'),
   serverURL,
   publicServerURL: serverURL,

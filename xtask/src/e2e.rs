@@ -40,10 +40,11 @@ use crate::server_truth::{self, Answer, Channel, Origin, Table, TABLE_PATH, VERS
 const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
 const POSTGIS_CONTROL: &str = "/usr/share/postgresql/15/extension/postgis.control";
 const APT_PACKAGES: [&str; 2] = ["postgresql", "postgresql-15-postgis-3"];
-const KEYS: [(&str, &str); 3] = [
+const KEYS: [(&str, &str); 4] = [
     ("PARSE_APP_ID", "e2e-app-id"),
     ("PARSE_REST_KEY", "e2e-rest-key"),
     ("PARSE_MASTER_KEY", "e2e-master-key"),
+    ("PARSE_MAINTENANCE_KEY", "e2e-maintenance-key"),
 ];
 const TEMP_PREFIX: &str = "parse-error-codes-e2e-";
 const INSTALL_TIMEOUT: Duration = Duration::from_secs(15 * 60);
