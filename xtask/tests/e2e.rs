@@ -329,6 +329,8 @@ fn versioned(request: &str, response: &Response, origin: Origin) -> Option<Parse
         .as_ref()
         .and_then(ParseError::code)
         .map(ErrorCode::get);
+    // Recorded first: a difference from the table is then also in the run's report.
+    record_response(request, response, origin, code);
     if let Some(expected) = truth(request) {
         let observed = (Some(response.status), code, shape(&response.body));
         assert_eq!(
@@ -339,7 +341,6 @@ fn versioned(request: &str, response: &Response, origin: Origin) -> Option<Parse
             response.text()
         );
     }
-    record_response(request, response, origin, code);
     error
 }
 
@@ -1865,14 +1866,6 @@ fn versioned_item(
         .and_then(ParseError::code)
         .map(ErrorCode::get);
     let item_body = serde_json::to_vec(item).expect("JSON");
-    if let Some(expected) = truth(request) {
-        assert_eq!(
-            (code, shape(&item_body)),
-            (expected.code, expected.shape),
-            "{request}: (code, shape) differ from {TABLE_PATH} for {}: {item}",
-            version()
-        );
-    }
     let status = Some(response.status);
     record(
         request,
@@ -1883,6 +1876,14 @@ fn versioned_item(
         code,
         &item_body,
     );
+    if let Some(expected) = truth(request) {
+        assert_eq!(
+            (code, shape(&item_body)),
+            (expected.code, expected.shape),
+            "{request}: (code, shape) differ from {TABLE_PATH} for {}: {item}",
+            version()
+        );
+    }
     error
 }
 
@@ -2284,6 +2285,21 @@ impl WebSocket {
             .as_ref()
             .and_then(LiveQueryError::code)
             .map(ErrorCode::get);
+        // The route of a LiveQuery message is its operation.
+        let route = match raw_op(&message) {
+            Some(op @ ("connect" | "subscribe" | "update" | "unsubscribe")) => format!("op {op}"),
+            _ => "a message outside the protocol".to_string(),
+        };
+        let channel = Channel::LiveQuery;
+        record(
+            request,
+            Origin::Server,
+            channel,
+            None,
+            &route,
+            code,
+            &answer,
+        );
         match (expect, &error) {
             (Some(expect), Some(error)) => check_decoded(request, error.parse_error(), expect),
             (Some(_), None) => panic!("{request}: not an error: {raw}"),
@@ -2297,20 +2313,6 @@ impl WebSocket {
                 }
             }
         }
-        // The route of a LiveQuery message is its operation.
-        let route = match raw_op(&message) {
-            Some(op @ ("connect" | "subscribe" | "update" | "unsubscribe")) => format!("op {op}"),
-            _ => "a message outside the protocol".to_string(),
-        };
-        record(
-            request,
-            Origin::Server,
-            Channel::LiveQuery,
-            None,
-            &route,
-            code,
-            &answer,
-        );
         error
     }
 }
