@@ -314,10 +314,7 @@ fn compare(table: &Table, observed: &[Answer], version: &str, bless: bool) -> Re
         return Ok(problems);
     }
     let diff = table.diff(version, observed);
-    println!(
-        "e2e: parse-server {version}: {} differences from the table",
-        diff.len()
-    );
+    println!("e2e: {version}: {} differences from the table", diff.len());
     diff.iter().for_each(|d| println!("  {d}"));
     if !diff.is_empty() {
         problems.push(format!(
