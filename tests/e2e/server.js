@@ -5,14 +5,21 @@
 // Environment (all required unless a default is given):
 //   PARSE_E2E_PORT          TCP port on 127.0.0.1
 //   PARSE_E2E_DATABASE_URI  postgres://user@127.0.0.1:port/db
-//   PARSE_APP_ID, PARSE_REST_KEY, PARSE_MASTER_KEY
+//   PARSE_APP_ID, PARSE_REST_KEY, PARSE_MASTER_KEY, PARSE_MAINTENANCE_KEY
 //   PARSE_E2E_WORK_DIR      working directory: logs/ and files/uploads/ go there
 //                           (start node in it too: parse-server opens ./logs when loaded)
+//   NODE_PATH               the node_modules of the version under test (tests/e2e/VERSION/)
 const path = require('path');
 const http = require('http');
-const express = require('express');
-const { ParseServer, ParseGraphQLServer } = require('parse-server');
-const FileSystemAdapter = require('@parse/fs-files-adapter');
+
+// The version's own packages, always: a plain `require` looks beside this file
+// first, where a node_modules left by another setup would silently win.
+function load(name) {
+  return require(require.resolve(name, { paths: [process.env.NODE_PATH] }));
+}
+const express = load('express');
+const { ParseServer, ParseGraphQLServer } = load('parse-server');
+const FileSystemAdapter = load('@parse/fs-files-adapter');
 
 function env(name) {
   const value = process.env[name];
@@ -67,6 +74,10 @@ const config = {
   restAPIKey: env('PARSE_REST_KEY'),
   masterKey: env('PARSE_MASTER_KEY'),
   masterKeyIps: ['127.0.0.1', '::1'],
+  // The maintenance key is allowed from a documentation address only: from 127.0.0.1 it
+  // is refused (9.x answers 403; 7.x and 8.x ignore the key and answer the request).
+  maintenanceKey: env('PARSE_MAINTENANCE_KEY'),
+  maintenanceKeyIps: ['192.0.2.1'],
   databaseURI: env('PARSE_E2E_DATABASE_URI'),
   serverURL,
   publicServerURL: serverURL,

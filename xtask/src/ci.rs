@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use xshell::{cmd, Cmd, Shell};
 
-use crate::{adapter, codegen, no_std, project_root};
+use crate::{codegen, no_std, project_root, server_truth};
 
 /// One step: a command, or an xtask command run in-process.
 enum Step<'a> {
@@ -39,7 +39,7 @@ fn steps(sh: &Shell) -> Vec<Step<'_>> {
         // Compiling without `std` is not linking without it.
         Step::Xtask("cargo xtask no-std", no_std::run),
         Step::Xtask("cargo xtask codegen --check", |_| codegen::run(&project_root(), true)),
-        Step::Xtask("cargo xtask server-truth --check", |_| adapter::server_truth(true)),
+        Step::Xtask("cargo xtask server-truth --check", |_| server_truth::run(true)),
         Step::Run(cmd!(sh, "{cargo} doc --no-deps --all-features").env("RUSTDOCFLAGS", rustdocflags)),
         // Verifies by building the crate unpacked from its own tarball: the
         // proof that `spec/` and `build.rs` ship. `--allow-dirty`: the gate

@@ -75,6 +75,10 @@ pub mod flags {
                 optional --server version: String
                 /// Rewrite the server-truth table from the run.
                 optional --bless
+                /// Keep the temporary directory (logs, databases).
+                optional --keep
+                /// Only start the servers and print how to reach them, for SECONDS (default 3600).
+                optional --serve seconds: u64
             }
             /// Render tests/snapshots/server-truth.tsv into README.md and src/server_truth.md.
             cmd server-truth {
@@ -169,8 +173,13 @@ fn run(flags: flags::Xtask) -> Result<()> {
         XtaskCmd::NoStd(_) => no_std::run(&sh),
         XtaskCmd::BenchBuild(flags) => bench_build::run(&sh, runs(flags.runs)?, flags.keep),
         XtaskCmd::BenchGenerator(flags) => bench_generator::run(&sh, runs(flags.runs)?),
-        XtaskCmd::E2e(flags) => adapter::e2e(flags.server, flags.bless),
-        XtaskCmd::ServerTruth(flags) => adapter::server_truth(flags.check),
+        XtaskCmd::E2e(flags) => e2e::run(&e2e::Options {
+            server: flags.server,
+            bless: flags.bless,
+            keep: flags.keep,
+            serve: flags.serve.map(std::time::Duration::from_secs),
+        }),
+        XtaskCmd::ServerTruth(flags) => server_truth::run(flags.check),
         XtaskCmd::Mutants(flags) => mutants::run(&sh, flags.group, flags.shard.as_deref()),
     }
 }
@@ -180,41 +189,6 @@ fn runs(runs: Option<usize>) -> Result<usize> {
     match runs.unwrap_or(5) {
         0 => anyhow::bail!("--runs must be at least 1"),
         runs => Ok(runs),
-    }
-}
-
-/// ADAPTER, to swap at merge: the old entry points of `e2e.rs` and
-/// `server_truth.rs` behind the signatures their rewrite (issue 20) exposes,
-/// `e2e::run(server: Option<String>, bless: bool) -> anyhow::Result<()>` and
-/// `server_truth::run(check: bool) -> anyhow::Result<()>`. Once those land,
-/// delete this module and call them directly.
-mod adapter {
-    use anyhow::{bail, Result};
-
-    pub fn e2e(server: Option<String>, bless: bool) -> Result<()> {
-        if let Some(version) = server {
-            bail!(
-                "--server {version}: this e2e runs every version; the rewrite (issue 20) adds it"
-            );
-        }
-        let args: Vec<String> = if bless {
-            vec!["--bless".into()]
-        } else {
-            vec![]
-        };
-        crate::e2e::run(&args).map_err(anyhow::Error::msg)
-    }
-
-    pub fn server_truth(check: bool) -> Result<()> {
-        let args: Vec<String> = if check {
-            vec!["--check".into()]
-        } else {
-            vec![]
-        };
-        match crate::server_truth::main(&args) == std::process::ExitCode::SUCCESS {
-            true => Ok(()),
-            false => bail!("server-truth failed (its message is above)"),
-        }
     }
 }
 

@@ -32,7 +32,9 @@ use parse_error_codes::{
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
-use xtask::server_truth::{Channel, Observation, Origin};
+use std::sync::OnceLock;
+use xtask::project_root as workspace_root;
+use xtask::server_truth::{shape, Answer, Channel, Origin, Table, TABLE_PATH};
 
 // ---------------------------------------------------------------------------
 // A tiny REST client: a fresh connection per request, every request bounded.
@@ -241,32 +243,106 @@ fn unique(prefix: &str) -> String {
 // ---------------------------------------------------------------------------
 // Observations for the server-truth table
 
-/// Appends one observation to the file named by `PARSE_E2E_OBSERVED`, if any, in the
-/// format `cargo xtask e2e` reads back (`Observation::line`); the route is the request
-/// with the parts a test makes up replaced by the router's parameter names (see
-/// [`route`]).
-fn record(code: ErrorCode, origin: Origin, channel: Channel, status: Option<u16>, route: &str) {
+/// The parse-server version under test (`PARSE_E2E_VERSION`, set by `cargo xtask e2e`).
+fn version() -> String {
+    std::env::var("PARSE_E2E_VERSION").unwrap_or_else(|_| "unknown".into())
+}
+
+/// Appends one answer to the file named by `PARSE_E2E_OBSERVED`, if any, as a line of the
+/// server-truth table ([`Answer::line`]), which `cargo xtask e2e` compares with the table.
+/// `request` names the request in the suite; `route` is the request with the parts a test
+/// makes up replaced by the router's parameter names (see [`route`]).
+#[allow(clippy::too_many_arguments)]
+fn record(
+    request: &str,
+    origin: Origin,
+    channel: Channel,
+    status: Option<u16>,
+    route: &str,
+    code: Option<i32>,
+    body: &[u8],
+) {
     let Ok(path) = std::env::var("PARSE_E2E_OBSERVED") else {
         return;
     };
-    assert!(
-        !route.contains(['\t', '\n']),
-        "a route must fit on one line: {route:?}"
+    let (version, shape) = (version(), shape(body));
+    let answer = Answer::new(
+        code, &version, request, origin, channel, status, route, shape,
     );
-    let observation = Observation {
-        code: code.get(),
-        channel,
-        status,
-        route: route.to_owned(),
-    };
-    let line = observation.line(origin);
+    let line = answer
+        .line()
+        .unwrap_or_else(|e| panic!("{request}: cannot record {answer:?}: {e:#}"));
     // One write per line: the tests run in parallel and append to one file.
     std::fs::OpenOptions::new()
         .append(true)
         .create(true)
         .open(&path)
         .and_then(|mut file| file.write_all(line.as_bytes()))
-        .unwrap_or_else(|e| panic!("cannot record an observation in {path}: {e}"));
+        .unwrap_or_else(|e| panic!("cannot record an answer in {path}: {e}"));
+}
+
+fn record_response(request: &str, response: &Response, origin: Origin, code: Option<i32>) {
+    let status = Some(response.status);
+    record(
+        request,
+        origin,
+        response.channel,
+        status,
+        &response.route,
+        code,
+        &response.body,
+    );
+}
+
+/// The answer the server-truth table gives for `request` on this version; `None` while
+/// `cargo xtask e2e --bless` records answers to rewrite the table.
+fn truth(request: &str) -> Option<Answer> {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    if std::env::var_os("PARSE_E2E_BLESS").is_some() {
+        return None;
+    }
+    let table = TABLE.get_or_init(|| {
+        Table::load(&workspace_root()).unwrap_or_else(|e| panic!("{TABLE_PATH}: {e:#}"))
+    });
+    let version = version();
+    let answer = table.answer(&version, request).unwrap_or_else(|| {
+        panic!("{TABLE_PATH} has no answer of {version} to {request:?}: run `cargo xtask e2e --bless --server {version}`")
+    });
+    Some(answer.clone())
+}
+
+/// For a request whose answer differs between versions: the HTTP status, code and body
+/// shape are the table's for this version. A success body must not decode as an error;
+/// any other body decodes as a [`ParseError`] (whatever its `error` holds), re-encodes byte
+/// for byte, and a documented code has its kinds. Returns the decoded error, if any.
+fn versioned(request: &str, response: &Response, origin: Origin) -> Option<ParseError> {
+    let error = if (200..300).contains(&response.status) {
+        assert_not_an_error_body(response);
+        None
+    } else {
+        let error: ParseError = decode_exact(response);
+        if let Some(code) = error.code() {
+            assert_eq!(error.kinds(), code.kinds(), "{request}");
+        }
+        Some(error)
+    };
+    let code = error
+        .as_ref()
+        .and_then(ParseError::code)
+        .map(ErrorCode::get);
+    // Recorded first: a difference from the table is then also in the run's report.
+    record_response(request, response, origin, code);
+    if let Some(expected) = truth(request) {
+        let observed = (Some(response.status), code, shape(&response.body));
+        assert_eq!(
+            observed,
+            (expected.status, expected.code, expected.shape),
+            "{request}: (status, code, shape) differ from {TABLE_PATH} for {}: {}",
+            version(),
+            response.text()
+        );
+    }
+    error
 }
 
 /// A request as Parse Server's router names it: the query string dropped, and the
@@ -366,7 +442,13 @@ impl Expect {
 
 /// Checks an error response: HTTP status, body decodes, code, kinds, round trip.
 /// Records the code as chosen by `origin`, with the response's channel, status and route.
-fn check_error(response: &Response, status: u16, expect: Expect, origin: Origin) -> ParseError {
+fn check_error(
+    request_name: &str,
+    response: &Response,
+    status: u16,
+    expect: Expect,
+    origin: Origin,
+) -> ParseError {
     let request = &response.request;
     assert_eq!(
         response.status,
@@ -382,13 +464,8 @@ fn check_error(response: &Response, status: u16, expect: Expect, origin: Origin)
     });
     check_decoded(request, &error, expect);
     assert_round_trip(request, &error, &response.body);
-    record(
-        error.code().expect("checked"),
-        origin,
-        response.channel,
-        Some(response.status),
-        &response.route,
-    );
+    let code = error.code().map(ErrorCode::get);
+    record_response(request_name, response, origin, code);
     error
 }
 
@@ -428,7 +505,12 @@ fn check_decoded(request: &str, error: &ParseError, expect: Expect) {
 }
 
 /// Checks a body without a code, such as `{"error":"unauthorized"}`.
-fn check_codeless(response: &Response, status: u16, message: &str) -> ParseError {
+fn check_codeless(
+    request_name: &str,
+    response: &Response,
+    status: u16,
+    message: &str,
+) -> ParseError {
     let request = &response.request;
     assert_eq!(
         response.status,
@@ -442,11 +524,17 @@ fn check_codeless(response: &Response, status: u16, message: &str) -> ParseError
     assert!(error.kinds().is_empty());
     assert_eq!(error.message(), message, "{request}");
     assert_round_trip(request, &error, &response.body);
+    record_response(request_name, response, Origin::Server, None);
     error
 }
 
 /// A body that is not a Parse error body must not decode (never a made-up code).
-fn check_not_an_error_body(response: &Response) {
+fn check_not_an_error_body(request: &str, response: &Response) {
+    assert_not_an_error_body(response);
+    record_response(request, response, Origin::Server, None);
+}
+
+fn assert_not_an_error_body(response: &Response) {
     let decoded = serde_json::from_slice::<ParseError>(&response.body);
     assert!(
         decoded.is_err(),
@@ -456,8 +544,15 @@ fn check_not_an_error_body(response: &Response) {
     );
 }
 
-fn server_error(response: &Response, status: u16, code: i32, name: &'static str) -> ParseError {
+fn server_error(
+    request: &str,
+    response: &Response,
+    status: u16,
+    code: i32,
+    name: &'static str,
+) -> ParseError {
     check_error(
+        request,
         response,
         status,
         Expect::Documented(code, name),
@@ -481,6 +576,23 @@ fn create_class(name: &str, fields: Value) {
         response.status,
         response.text()
     );
+    wait_until_clients_see_class(name);
+}
+
+/// Parse Server keeps its schemas in one in-memory cache that concurrent requests
+/// reload: a reload that started before a class was created can finish after it
+/// and put back a list without the class. Clients then get 119 ("non-existent
+/// class") until something reloads the cache, which a master-key read of the
+/// schema does. Tests run in parallel, so wait (bounded) until a client sees it.
+fn wait_until_clients_see_class(name: &str) {
+    for _ in 0..50 {
+        if get(&As::Client, &format!("/classes/{name}?limit=0")).status == 200 {
+            return;
+        }
+        get(&As::Master, &format!("/schemas/{name}"));
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("class {name} still unknown to clients after 5 s");
 }
 
 struct User {
@@ -525,6 +637,7 @@ fn objects_and_queries() {
 
     // 101: a missing object (404).
     let error = server_error(
+        "objects: a missing object",
         &get(&c, &format!("/classes/{class}/doesNotExist")),
         404,
         101,
@@ -532,6 +645,7 @@ fn objects_and_queries() {
     );
     assert!(error.kinds().contains(&ErrorKind::ObjectNotFound));
     server_error(
+        "objects: deleting a missing object",
         &delete(&As::Master, &format!("/classes/{class}/doesNotExist")),
         404,
         101,
@@ -540,10 +654,17 @@ fn objects_and_queries() {
 
     // 102: an improper $inQuery.
     let path = format!("/classes/{class}?where=%7B%22n%22%3A%7B%22%24inQuery%22%3A5%7D%7D");
-    server_error(&get(&c, &path), 400, 102, "InvalidQuery");
+    server_error(
+        "objects: an improper $inQuery",
+        &get(&c, &path),
+        400,
+        102,
+        "InvalidQuery",
+    );
 
     // 105: a field name that starts with a digit.
     server_error(
+        "objects: a field name that starts with a digit",
         &post(&c, &format!("/classes/{class}"), json!({ "1bad": 1 })),
         400,
         105,
@@ -551,6 +672,7 @@ fn objects_and_queries() {
     );
     // 104: an empty objectId (the server lets clients choose objectIds).
     server_error(
+        "objects: an empty objectId",
         &post(&c, &format!("/classes/{class}"), json!({ "objectId": "" })),
         400,
         104,
@@ -558,6 +680,7 @@ fn objects_and_queries() {
     );
     // 105 in a query key.
     server_error(
+        "objects: a query key that starts with a digit",
         &get(
             &c,
             &format!("/classes/{class}?where=%7B%22%241bad%22%3A1%7D"),
@@ -569,6 +692,7 @@ fn objects_and_queries() {
 
     // 107: an Add operation whose objects are not an array.
     server_error(
+        "objects: an Add whose objects are not an array",
         &post(
             &c,
             &format!("/classes/{class}"),
@@ -581,6 +705,7 @@ fn objects_and_queries() {
 
     // 108: an operator the server does not support on create.
     server_error(
+        "objects: a Batch operation on create",
         &post(
             &c,
             &format!("/classes/{class}"),
@@ -593,12 +718,14 @@ fn objects_and_queries() {
 
     // 111: a value of the wrong type for the field.
     server_error(
+        "objects: a string for a number field",
         &post(&c, &format!("/classes/{class}"), json!({ "n": "text" })),
         400,
         111,
         "IncorrectType",
     );
     server_error(
+        "objects: a pointer for a string field",
         &post(
             &c,
             &format!("/classes/{class}"),
@@ -611,6 +738,7 @@ fn objects_and_queries() {
 
     // 119: a client may not create a class.
     server_error(
+        "objects: a client creates a class",
         &post(
             &c,
             &format!("/classes/{}", unique("New")),
@@ -623,6 +751,7 @@ fn objects_and_queries() {
 
     // 121: a nested key with a dot.
     server_error(
+        "objects: a nested key with a dot",
         &post(
             &c,
             &format!("/classes/{class}"),
@@ -635,6 +764,7 @@ fn objects_and_queries() {
 
     // 123: an ACL the server cannot resolve.
     server_error(
+        "objects: an ACL the server cannot resolve",
         &post(
             &c,
             &format!("/classes/{class}"),
@@ -655,12 +785,14 @@ fn schemas() {
 
     // 103: invalid class names, an existing class, a missing class.
     server_error(
+        "schemas: an invalid class name",
         &post(&m, "/schemas/1bad", json!({})),
         400,
         103,
         "InvalidClassName",
     );
     server_error(
+        "schemas: creating an existing class",
         &post(
             &m,
             &format!("/schemas/{class}"),
@@ -671,6 +803,7 @@ fn schemas() {
         "InvalidClassName",
     );
     server_error(
+        "schemas: a missing class",
         &get(&m, &format!("/schemas/{}", unique("Missing"))),
         400,
         103,
@@ -679,6 +812,7 @@ fn schemas() {
 
     // 111: an unknown field type.
     server_error(
+        "schemas: an unknown field type",
         &post(
             &m,
             &format!("/schemas/{}", unique("Bad")),
@@ -690,6 +824,7 @@ fn schemas() {
     );
     // 135: a pointer field without its target class.
     server_error(
+        "schemas: a pointer field without its target class",
         &post(
             &m,
             &format!("/schemas/{}", unique("Bad")),
@@ -701,6 +836,7 @@ fn schemas() {
     );
     // 136: a default field cannot be deleted.
     server_error(
+        "schemas: deleting a default field",
         &put(
             &m,
             &format!("/schemas/{class}"),
@@ -712,6 +848,7 @@ fn schemas() {
     );
     // 102: an index on a missing field.
     server_error(
+        "schemas: an index on a missing field",
         &put(
             &m,
             &format!("/schemas/{class}"),
@@ -723,6 +860,7 @@ fn schemas() {
     );
     // 255: deleting a field that does not exist; dropping a class that has objects.
     server_error(
+        "schemas: deleting a field that does not exist",
         &put(
             &m,
             &format!("/schemas/{class}"),
@@ -735,6 +873,7 @@ fn schemas() {
     let created = post(&m, &format!("/classes/{class}"), json!({ "n": 1 }));
     assert_eq!(created.status, 201, "{}", created.text());
     server_error(
+        "schemas: dropping a class that has objects",
         &delete(&m, &format!("/schemas/{class}")),
         400,
         255,
@@ -756,24 +895,28 @@ fn users_and_sessions() {
 
     // 200, 201: sign-up and log-in without a username or a password.
     server_error(
+        "users: sign-up without a username",
         &post(&c, "/users", json!({ "password": "x" })),
         400,
         200,
         "UsernameMissing",
     );
     server_error(
+        "users: sign-up without a password",
         &post(&c, "/users", json!({ "username": unique("u") })),
         400,
         201,
         "PasswordMissing",
     );
     server_error(
+        "users: log in without a username",
         &post(&c, "/login", json!({ "password": "x" })),
         400,
         200,
         "UsernameMissing",
     );
     server_error(
+        "users: log in without a password",
         &post(&c, "/login", json!({ "username": name })),
         400,
         201,
@@ -781,12 +924,14 @@ fn users_and_sessions() {
     );
     // 202, 203: taken username and email.
     server_error(
+        "users: a taken username",
         &post(&c, "/users", json!({ "username": name, "password": "x" })),
         400,
         202,
         "UsernameTaken",
     );
     server_error(
+        "users: a taken email",
         &post(
             &c,
             "/users",
@@ -798,6 +943,7 @@ fn users_and_sessions() {
     );
     // 125: a malformed email address.
     server_error(
+        "users: a malformed email address",
         &post(
             &c,
             "/users",
@@ -809,6 +955,7 @@ fn users_and_sessions() {
     );
     // 142: the password policy rejects a password.
     server_error(
+        "users: the password policy rejects a password",
         &post(
             &c,
             "/users",
@@ -820,6 +967,7 @@ fn users_and_sessions() {
     );
     // 101: wrong password (404).
     server_error(
+        "users: log in with a wrong password",
         &post(
             &c,
             "/login",
@@ -832,24 +980,28 @@ fn users_and_sessions() {
 
     // 204, 125, 205: password reset and verification email requests.
     server_error(
+        "users: a password reset without an email",
         &post(&c, "/requestPasswordReset", json!({})),
         400,
         204,
         "UserEmailMissing",
     );
     server_error(
+        "users: a password reset with a number as email",
         &post(&c, "/requestPasswordReset", json!({ "email": 5 })),
         400,
         125,
         "InvalidEmailAddress",
     );
     server_error(
+        "users: a verification email without an email",
         &post(&c, "/verificationEmailRequest", json!({})),
         400,
         204,
         "UserEmailMissing",
     );
     server_error(
+        "users: a verification email for an unknown email",
         &post(
             &c,
             "/verificationEmailRequest",
@@ -862,21 +1014,30 @@ fn users_and_sessions() {
 
     // 209: an invalid session token; none where one is required.
     server_error(
+        "users: /users/me with an invalid session token",
         &get(&As::User("r:bogus".into()), "/users/me"),
         400,
         209,
         "InvalidSessionToken",
     );
     server_error(
+        "users: log out with an invalid session token",
         &post(&As::User("r:bogus".into()), "/logout", json!({})),
         400,
         209,
         "InvalidSessionToken",
     );
-    server_error(&get(&c, "/sessions/me"), 400, 209, "InvalidSessionToken");
+    server_error(
+        "users: /sessions/me without a session token",
+        &get(&c, "/sessions/me"),
+        400,
+        209,
+        "InvalidSessionToken",
+    );
 
     // 206: modifying or deleting another user.
     server_error(
+        "users: modifying another user",
         &put(
             &As::User(other.token.clone()),
             &format!("/users/{}", user.id),
@@ -887,6 +1048,7 @@ fn users_and_sessions() {
         "SessionMissing",
     );
     server_error(
+        "users: deleting a user without a session",
         &delete(&c, &format!("/users/{}", user.id)),
         400,
         206,
@@ -894,8 +1056,15 @@ fn users_and_sessions() {
     );
 
     // -1: the challenge endpoint without what it needs.
-    server_error(&post(&c, "/challenge", json!({})), 400, -1, "OtherCause");
     server_error(
+        "users: /challenge with nothing",
+        &post(&c, "/challenge", json!({})),
+        400,
+        -1,
+        "OtherCause",
+    );
+    server_error(
+        "users: /challenge with only a username",
         &post(&c, "/challenge", json!({ "username": name })),
         400,
         -1,
@@ -908,6 +1077,7 @@ fn users_and_sessions() {
     let created = post(&As::Master, "/roles", json!({ "name": role, "ACL": acl }));
     assert_eq!(created.status, 201, "{}", created.text());
     server_error(
+        "users: a taken role name",
         &post(&As::Master, "/roles", json!({ "name": role, "ACL": acl })),
         400,
         137,
@@ -916,6 +1086,7 @@ fn users_and_sessions() {
 
     // 162 (INVALID_VALUE upstream, not in the document): loginAs without a user id.
     check_error(
+        "users: loginAs without a user id",
         &post(&As::Master, "/loginAs", json!({})),
         400,
         Expect::Undocumented(162),
@@ -938,6 +1109,7 @@ fn linked_accounts() {
     // 208: another user links the same anonymous id.
     let user = sign_up(&unique("linker"), "pw", None);
     server_error(
+        "linked accounts: linking a taken anonymous id",
         &put(
             &As::User(user.token.clone()),
             &format!("/users/{}", user.id),
@@ -949,6 +1121,7 @@ fn linked_accounts() {
     );
     // 252: an auth provider the server does not know.
     server_error(
+        "linked accounts: an unknown auth provider",
         &post(
             &c,
             "/users",
@@ -958,17 +1131,13 @@ fn linked_accounts() {
         252,
         "UnsupportedService",
     );
-    // 162 (not in the document): an auth data id that is not a string.
-    check_error(
-        &post(
-            &c,
-            "/users",
-            json!({ "authData": { "anonymous": { "id": 5 } } }),
-        ),
-        400,
-        Expect::Undocumented(162),
-        Origin::Server,
-    );
+    // An auth data id that is not a string: 162 (not in the document), or (7.5.4) a user.
+    let body = json!({ "authData": { "anonymous": { "id": 5 } } });
+    let response = post(&c, "/users", body);
+    let request = "linked accounts: an anonymous id that is a number";
+    if let Some(error) = versioned(request, &response, Origin::Server) {
+        assert_eq!(error.code(), Some(ErrorCode::new(162)), "{request}");
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -986,26 +1155,36 @@ fn files() {
 
     // 122: invalid, too long, missing file names.
     server_error(
+        "files: an invalid file name",
         &text("/files/bad%24name.txt", "text/plain"),
         400,
         122,
         "InvalidFileName",
     );
     server_error(
+        "files: a too long file name",
         &text(&format!("/files/{}.txt", "a".repeat(200)), "text/plain"),
         400,
         122,
         "InvalidFileName",
     );
-    server_error(&text("/files/", "text/plain"), 400, 122, "InvalidFileName");
+    server_error(
+        "files: no file name",
+        &text("/files/", "text/plain"),
+        400,
+        122,
+        "InvalidFileName",
+    );
     // 130: a forbidden extension; an upload without a body.
     server_error(
+        "files: a forbidden extension",
         &text("/files/page.html", "text/html"),
         400,
         130,
         "FileSaveError",
     );
     server_error(
+        "files: an upload without a body",
         &send(&c, "POST", "/files/empty.txt", Body::None),
         400,
         130,
@@ -1014,6 +1193,7 @@ fn files() {
 
     // 153 (FileDeleteError upstream; the document says 131): deleting a missing file.
     let error = check_error(
+        "files: deleting a missing file",
         &delete(&As::Master, &format!("/files/{}.txt", unique("missing"))),
         400,
         Expect::Undocumented(153),
@@ -1024,7 +1204,7 @@ fn files() {
     // A missing file is plain text, not an error body.
     let missing = get(&c, &format!("/files/{}/nothing.txt", server().app_id));
     assert_eq!(missing.status, 404);
-    check_not_an_error_body(&missing);
+    check_not_an_error_body("files: getting a missing file", &missing);
 }
 
 /// 132: a new installation names a device token that several installations share,
@@ -1059,6 +1239,7 @@ fn installations_sharing_a_device_token() {
     assert_eq!(updated.status, 200, "{}", updated.text());
     // Two installations now have `token`; a third without an installation id is refused.
     server_error(
+        "installations: a shared device token without an installation id",
         &post(
             &c,
             "/installations",
@@ -1076,6 +1257,7 @@ fn push_installations_hooks() {
     let m = As::Master;
     // 115: no push adapter configured; a push without channels or where.
     server_error(
+        "push: no push adapter",
         &post(
             &m,
             "/push",
@@ -1087,6 +1269,7 @@ fn push_installations_hooks() {
     );
     // 135: an installation without an id.
     server_error(
+        "push: an installation without an id",
         &post(&As::Client, "/installations", json!({})),
         400,
         135,
@@ -1094,6 +1277,7 @@ fn push_installations_hooks() {
     );
     // 111: channels that are not an array.
     server_error(
+        "push: channels that are not an array",
         &post(
             &As::Client,
             "/installations",
@@ -1105,12 +1289,14 @@ fn push_installations_hooks() {
     );
     // 143: webhooks.
     server_error(
+        "push: a webhook without a URL",
         &post(&m, "/hooks/functions", json!({ "functionName": "f" })),
         400,
         143,
         "WebhookError",
     );
     server_error(
+        "push: a missing webhook",
         &get(&m, &format!("/hooks/functions/{}", unique("nope"))),
         400,
         143,
@@ -1130,7 +1316,13 @@ fn rate_limit_and_idempotency() {
         assert_eq!(first.status, 200, "{}", first.text());
         post(&c, "/functions/rateLimited", json!({}))
     };
-    server_error(&limited, 429, 100, "ConnectionFailed");
+    server_error(
+        "rate limit: a second request within the limit's window",
+        &limited,
+        429,
+        100,
+        "ConnectionFailed",
+    );
 
     // 159: a repeated request id on an idempotent path.
     let id = unique("req");
@@ -1145,6 +1337,7 @@ fn rate_limit_and_idempotency() {
     let first = post(&headers(&id), "/functions/idempotent", json!({}));
     assert_eq!(first.status, 200, "{}", first.text());
     server_error(
+        "rate limit: a repeated request id",
         &post(&headers(&id), "/functions/idempotent", json!({})),
         400,
         159,
@@ -1163,6 +1356,7 @@ fn cloud_code() {
 
     // A Parse.Error with a documented code, thrown by Cloud Code.
     check_error(
+        "cloud: throwDocumented",
         &call("throwDocumented", json!({})),
         400,
         Expect::Documented(142, "ValidationFailed"),
@@ -1170,6 +1364,7 @@ fn cloud_code() {
     );
     // A custom code (9000-9999) comes back unchanged.
     let error = check_error(
+        "cloud: throwCustom",
         &call("throwCustom", json!({})),
         400,
         Expect::Undocumented(9001),
@@ -1178,6 +1373,7 @@ fn cloud_code() {
     assert_eq!(error.code().map(ErrorCode::get), Some(9001));
     for code in [9999, 4242, 0, -42] {
         let error = check_error(
+            &format!("cloud: throwCode {code}"),
             &call("throwCode", json!({ "code": code })),
             400,
             Expect::Undocumented(code),
@@ -1187,6 +1383,7 @@ fn cloud_code() {
     }
     // Documented codes thrown by Cloud Code keep their kinds.
     check_error(
+        "cloud: throwCode 209",
         &call("throwCode", json!({ "code": 209 })),
         400,
         Expect::Documented(209, "InvalidSessionToken"),
@@ -1195,27 +1392,48 @@ fn cloud_code() {
 
     // 141: a plain JS error, a thrown object, string and number, a missing function.
     server_error(
+        "cloud: a plain JS error",
         &call("throwPlainError", json!({})),
         400,
         141,
         "ScriptFailed",
     );
-    let error = server_error(&call("throwObject", json!({})), 400, 141, "ScriptFailed");
+    let error = server_error(
+        "cloud: a thrown object",
+        &call("throwObject", json!({})),
+        400,
+        141,
+        "ScriptFailed",
+    );
     assert_eq!(
         error.message_value(),
         Some(&json!({ "reason": "thrown plain object", "detail": { "n": 1 } }))
     );
-    let error = server_error(&call("throwString", json!({})), 400, 141, "ScriptFailed");
+    let error = server_error(
+        "cloud: a thrown string",
+        &call("throwString", json!({})),
+        400,
+        141,
+        "ScriptFailed",
+    );
     assert_eq!(error.message(), "thrown string from Cloud Code");
-    let error = server_error(&call("throwNumber", json!({})), 400, 141, "ScriptFailed");
+    let error = server_error(
+        "cloud: a thrown number",
+        &call("throwNumber", json!({})),
+        400,
+        141,
+        "ScriptFailed",
+    );
     assert_eq!(error.message_value(), Some(&json!(42)));
     server_error(
+        "cloud: a missing function",
         &call(&unique("missingFunction"), json!({})),
         400,
         141,
         "FunctionNotFound",
     );
     server_error(
+        "cloud: a missing job",
         &post(&As::Master, "/jobs/noSuchJob", json!({})),
         400,
         141,
@@ -1223,19 +1441,47 @@ fn cloud_code() {
     );
 
     // 142: the Cloud Code validator (missing parameter, missing user).
-    server_error(&call("needsParam", json!({})), 400, 142, "ValidationFailed");
-    server_error(&call("needsUser", json!({})), 400, 142, "ValidationFailed");
+    server_error(
+        "cloud: a validator's missing parameter",
+        &call("needsParam", json!({})),
+        400,
+        142,
+        "ValidationFailed",
+    );
+    server_error(
+        "cloud: a validator's missing user",
+        &call("needsUser", json!({})),
+        400,
+        142,
+        "ValidationFailed",
+    );
 
     // beforeSave triggers that reject.
     for class in ["Rejected", "RejectedPlain"] {
         create_class(class, json!({}));
         server_error(
+            &format!("cloud: a rejecting beforeSave of {class}"),
             &post(&c, &format!("/classes/{class}"), json!({ "a": 1 })),
             400,
             141,
             "ScriptFailed",
         );
     }
+}
+
+/// A Cloud Code message that holds a lone UTF-16 surrogate arrives as the escape `\ud800`
+/// (valid JSON): it must decode as a [`ParseError`] and encode back byte for byte. Fails
+/// until the body types of issue 22 (which keep such a message) are merged: on purpose, the
+/// end-to-end code does not work around body decoding.
+#[test]
+#[ignore = "needs a Parse Server: run `cargo xtask e2e`"]
+fn cloud_code_lone_surrogate_decodes_after_issue_22() {
+    let response = post(&As::Client, "/functions/throwLoneSurrogate", json!({}));
+    keep_body("lone-surrogate", &response);
+    assert_eq!(response.status, 400, "{}", response.text());
+    assert!(response.text().contains("\\ud800"), "{}", response.text());
+    let error: ParseError = decode_exact(&response);
+    assert_eq!(error.code(), Some(ErrorCode::new(141)), "{error:?}");
 }
 
 /// Codes that the Parse SDK running inside Cloud Code picks, where the function's
@@ -1247,7 +1493,13 @@ fn cloud_code_sdk_codes() {
     // 600: `Parse.Object.destroyAll` of an object that does not exist rejects with the
     // SDK's AggregateError, which has a code and no message.
     let response = post(&c, "/functions/destroyMissing", json!({}));
-    let error = server_error(&response, 400, 600, "AggregateError");
+    let error = server_error(
+        "cloud SDK: destroyAll of a missing object",
+        &response,
+        400,
+        600,
+        "AggregateError",
+    );
     assert_eq!(
         response.json(),
         json!({ "code": 600 }),
@@ -1260,6 +1512,7 @@ fn cloud_code_sdk_codes() {
     // 161 (FileDeleteUnnamedError upstream, not in the document): destroying a
     // `Parse.File` that has no name.
     let error = check_error(
+        "cloud SDK: destroying an unnamed file",
         &post(&c, "/functions/destroyUnnamedFile", json!({})),
         400,
         Expect::Undocumented(161),
@@ -1280,19 +1533,40 @@ fn bodies_without_a_code() {
         ("X-Parse-Application-Id", "wrong".into()),
         ("X-Parse-REST-API-Key", server.rest_key.clone()),
     ]);
-    check_codeless(&get(&wrong_app, "/classes/GameScore"), 403, "unauthorized");
+    check_codeless(
+        "no code: a wrong application id",
+        &get(&wrong_app, "/classes/GameScore"),
+        403,
+        "unauthorized",
+    );
     let wrong_key = As::Headers(vec![
         ("X-Parse-Application-Id", server.app_id.clone()),
         ("X-Parse-REST-API-Key", "wrong".into()),
     ]);
-    check_codeless(&get(&wrong_key, "/classes/GameScore"), 403, "unauthorized");
-    // 403 {"error":"Permission denied"}: the master key is required.
-    check_codeless(&get(&As::Client, "/schemas"), 403, "Permission denied");
     check_codeless(
-        &delete(&As::Client, "/files/x.txt"),
+        "no code: a wrong REST key",
+        &get(&wrong_key, "/classes/GameScore"),
         403,
-        "Permission denied",
+        "unauthorized",
     );
+    // 403 {"error":"Permission denied"} (sanitized; 7.5.4 says why): the master key is
+    // required.
+    for (request, response) in [
+        (
+            "no code: /schemas without the master key",
+            get(&As::Client, "/schemas"),
+        ),
+        (
+            "no code: deleting a file without the master key",
+            delete(&As::Client, "/files/x.txt"),
+        ),
+    ] {
+        let error = versioned(request, &response, Origin::Server).expect("an error");
+        assert!(
+            !error.message().is_empty() && error.code().is_none(),
+            "{request}: {error:?}"
+        );
+    }
     // 400: malformed request JSON.
     let malformed = send(
         &As::Client,
@@ -1300,7 +1574,12 @@ fn bodies_without_a_code() {
         "/classes/GameScore",
         Body::Raw("application/json", b"{\"a\":".to_vec()),
     );
-    check_codeless(&malformed, 400, "Unexpected end of JSON input");
+    check_codeless(
+        "no code: malformed request JSON",
+        &malformed,
+        400,
+        "Unexpected end of JSON input",
+    );
     // 413: a request larger than the server accepts.
     let big = format!("{{\"big\":\"{}\"}}", "a".repeat(2_000_000));
     let too_large = send(
@@ -1309,7 +1588,12 @@ fn bodies_without_a_code() {
         "/classes/GameScore",
         Body::Raw("application/json", big.into_bytes()),
     );
-    check_codeless(&too_large, 413, "request entity too large");
+    check_codeless(
+        "no code: a too large request",
+        &too_large,
+        413,
+        "request entity too large",
+    );
 }
 
 #[test]
@@ -1317,22 +1601,25 @@ fn bodies_without_a_code() {
 fn internal_server_errors() {
     let c = As::Client;
     let m = As::Master;
-    // {"code":1,"message":"Internal server error."}: an unexpected failure (here a
-    // `where` that is not JSON).
+    // Answers that differ between versions: a `where` that is not JSON (up to 8.x an
+    // unexpected failure, `{"code":1,"message":"Internal server error."}`), a negative
+    // limit (7.5.4 puts PostgreSQL's error object under `error`). Whichever key carries the
+    // message, and whatever it holds, the crate reads it.
     let response = get(&c, "/classes/GameScore?where=%7Bnot");
-    let error = server_error(&response, 500, 1, "InternalServerError");
-    assert!(error.message_value().is_some());
+    let error = versioned("internal: a malformed where", &response, Origin::Server);
+    let error = error.expect("an error");
+    let body = response.json();
     assert_eq!(
-        response.json().get("message"),
-        Some(&json!(error.message()))
+        error.message_value(),
+        body.get("message").or(body.get("error"))
     );
-    assert_eq!(response.json().get("error"), None);
-    // {"code":1,"error":"..."}: the same code under the usual key (a negative limit).
     let class = unique("Lim");
     create_class(&class, json!({}));
     let response = get(&m, &format!("/classes/{class}?limit=-5"));
-    let error = server_error(&response, 500, 1, "InternalServerError");
-    assert_eq!(response.json().get("error"), Some(&json!(error.message())));
+    let error = versioned("internal: a negative limit", &response, Origin::Server);
+    let error = error.expect("an error");
+    keep_body("negative-limit", &response);
+    assert_eq!(error.message_value(), response.json().get("error"));
 }
 
 #[test]
@@ -1347,18 +1634,18 @@ fn non_error_bodies_do_not_decode() {
     );
     assert_eq!(html.status, 404);
     assert!(html.text().contains("<html"), "{}", html.text());
-    check_not_an_error_body(&html);
+    check_not_an_error_body("not an error: an unknown route", &html);
     // A successful query.
     let class = unique("Empty");
     create_class(&class, json!({}));
     let results = get(&As::Client, &format!("/classes/{class}"));
     assert_eq!(results.status, 200, "{}", results.text());
     assert_eq!(results.json(), json!({ "results": [] }));
-    check_not_an_error_body(&results);
+    check_not_an_error_body("not an error: a successful query", &results);
     // The health check.
     let health = get(&As::Client, "/health");
     assert_eq!(health.status, 200);
-    check_not_an_error_body(&health);
+    check_not_an_error_body("not an error: the health check", &health);
 }
 
 // ---------------------------------------------------------------------------
@@ -1422,24 +1709,19 @@ fn batch_with_mixed_results() {
     let items = batch.items();
     assert_eq!(items.len(), 5, "{}", response.text());
     assert!(matches!(&items[0], BatchItem::Success(v) if v.get("objectId").is_some()));
-    let expected = [
-        (1, Expect::Documented(101, "ObjectNotFound")),
-        (2, Expect::Documented(111, "IncorrectType")),
-        (3, Expect::Undocumented(9001)),
-        (4, Expect::Documented(141, "ScriptFailed")),
+    let items_answers = [
+        (1, "batch: mixed, GET of a missing object", Origin::Server),
+        (
+            2,
+            "batch: mixed, a string for a number field",
+            Origin::Server,
+        ),
+        (3, "batch: mixed, throwCustom", Origin::Cloud),
+        (4, "batch: mixed, a thrown object", Origin::Server),
     ];
-    for (index, expect) in expected {
-        let error = items[index]
-            .error()
-            .unwrap_or_else(|| panic!("batch item {index} is not an error: {:?}", items[index]));
-        check_decoded(&format!("/batch item {index}"), error, expect);
-        let origin = if index == 3 {
-            Origin::Cloud
-        } else {
-            Origin::Server
-        };
-        let code = error.code().expect("checked");
-        record(code, origin, Channel::Batch, Some(200), &routes[index]);
+    for (index, request, origin) in items_answers {
+        let error = versioned_item(request, &response, index, &routes[index], origin);
+        assert_eq!(error.as_ref(), items[index].error(), "{request}");
     }
     let errors: Vec<usize> = batch.errors().map(|(i, _)| i).collect();
     assert_eq!(errors, [1, 2, 3, 4]);
@@ -1467,12 +1749,14 @@ fn batch_errors_of_the_whole_batch() {
     // 107: `requests` is not an array; an item's path is outside the Parse mount. The
     // whole batch fails, with a plain error body.
     server_error(
+        "batch: requests that are not an array",
         &post(&c, "/batch", json!({ "requests": 5 })),
         400,
         107,
         "InvalidJSON",
     );
     server_error(
+        "batch: an item outside the Parse mount",
         &post(
             &c,
             "/batch",
@@ -1499,7 +1783,13 @@ fn batch_errors_of_the_whole_batch() {
     ]);
     requests["transaction"] = json!(true);
     let response = post(&c, "/batch", requests);
-    let error = server_error(&response, 500, 1, "InternalServerError");
+    let error = server_error(
+        "batch: a transaction whose item fails",
+        &response,
+        500,
+        1,
+        "InternalServerError",
+    );
     assert_eq!(error.message(), "Internal server error.");
     assert_eq!(response.json().get("error"), None, "{}", response.text());
     let count = get(&As::Master, &format!("/classes/{class}?count=1&limit=0"));
@@ -1532,9 +1822,107 @@ fn check_created(response: &Response, count: usize, class: &str) {
     );
 }
 
-/// A batch item's `error` is whatever the failing sub-request produced: here the
-/// database's own error (a SQLSTATE string as `code`), and an empty object where the
-/// sub-request threw something that is not an error object.
+/// More requests whose answers differ between versions: the expected answers are the
+/// server-truth table's for the version under test.
+#[test]
+#[ignore = "needs a Parse Server: run `cargo xtask e2e`"]
+fn answers_that_differ_between_versions() {
+    // The maintenance key, beside the REST key, from an address it is not allowed from
+    // (server.js allows it from 192.0.2.1 only).
+    let key = std::env::var("PARSE_MAINTENANCE_KEY").expect("PARSE_MAINTENANCE_KEY is set");
+    let maintenance = As::Headers(vec![
+        ("X-Parse-Application-Id", server().app_id),
+        ("X-Parse-REST-API-Key", server().rest_key),
+        ("X-Parse-Maintenance-Key", key),
+    ]);
+    let response = get(&maintenance, "/classes/GameScore");
+    let request = "keys: the maintenance key from a disallowed address";
+    versioned(request, &response, Origin::Server);
+    // A number as a device token.
+    let installation = json!({
+        "installationId": unique("inst"), "deviceType": "ios", "deviceToken": 5
+    });
+    let response = post(&As::Client, "/installations", installation);
+    versioned(
+        "installations: a number as deviceToken",
+        &response,
+        Origin::Server,
+    );
+    let installation = json!({ "deviceType": "ios", "deviceToken": 5 });
+    let response = post(&As::Client, "/installations", installation);
+    let request = "installations: a number as deviceToken, no installationId";
+    versioned(request, &response, Origin::Server);
+    let installation = json!({ "installationId": unique("inst"), "deviceType": "ios" });
+    let created = post(&As::Client, "/installations", installation);
+    assert_eq!(created.status, 201, "{}", created.text());
+    let id = created.json()["objectId"]
+        .as_str()
+        .expect("objectId")
+        .to_string();
+    let path = format!("/installations/{id}");
+    let response = put(&As::Client, &path, json!({ "deviceToken": 5 }));
+    let request = "installations: updating deviceToken to a number";
+    versioned(request, &response, Origin::Server);
+}
+
+/// The item at `index` of a `/batch` answer, for a request whose answer differs between
+/// versions: like [`versioned`], with the item's shape, the batch's HTTP status and the
+/// item's route. An error item decodes as a [`ParseError`] whatever its `error` holds (an
+/// integer code, a database's SQLSTATE string, no code at all).
+fn versioned_item(
+    request: &str,
+    response: &Response,
+    index: usize,
+    route: &str,
+    origin: Origin,
+) -> Option<ParseError> {
+    let body = response.json();
+    let item = body
+        .as_array()
+        .and_then(|items| items.get(index))
+        .unwrap_or_else(|| panic!("{request}: no item {index} in {}", response.text()));
+    let batch: BatchResponse = decode_exact(response);
+    let error = batch.items()[index].error().cloned();
+    if let (Some(error), Some(raw)) = (&error, item.get("error")) {
+        match raw.get("code") {
+            Some(Value::Number(n)) if n.is_i64() => assert!(error.code().is_some(), "{request}"),
+            Some(other) => assert_eq!(
+                error.unparsed_code().map(|c| c.to_string()),
+                Some(other.to_string()),
+                "{request}"
+            ),
+            None => assert_eq!((error.code(), error.unparsed_code()), (None, None)),
+        }
+    }
+    let code = error
+        .as_ref()
+        .and_then(ParseError::code)
+        .map(ErrorCode::get);
+    let item_body = serde_json::to_vec(item).expect("JSON");
+    let status = Some(response.status);
+    record(
+        request,
+        origin,
+        Channel::Batch,
+        status,
+        route,
+        code,
+        &item_body,
+    );
+    if let Some(expected) = truth(request) {
+        assert_eq!(
+            (code, shape(&item_body)),
+            (expected.code, expected.shape),
+            "{request}: (code, shape) differ from {TABLE_PATH} for {}: {item}",
+            version()
+        );
+    }
+    error
+}
+
+/// A batch item's `error` is whatever the failing sub-request produced: the database's
+/// own error (a date PostgreSQL refuses), or what an unknown `__op` makes the schema code
+/// throw; the answers differ between versions. The crate reads every batch whole.
 #[test]
 #[ignore = "needs a Parse Server: run `cargo xtask e2e`"]
 fn batch_items_with_odd_errors() {
@@ -1543,12 +1931,7 @@ fn batch_items_with_odd_errors() {
         &class,
         json!({ "n": { "type": "Number" }, "when": { "type": "Date" } }),
     );
-
-    // A date the server passes to PostgreSQL unchecked: PostgreSQL refuses it with
-    // SQLSTATE 22007 (invalid_datetime_format), and the Postgres storage adapter maps
-    // only its own few SQLSTATEs (unique violations, missing tables and columns) to
-    // Parse codes, so the batch item carries the database's code, a string.
-    let (requests, _) = batch_requests(&[
+    let (requests, routes) = batch_requests(&[
         ("POST", format!("/classes/{class}"), Some(json!({ "n": 1 }))),
         (
             "POST",
@@ -1560,35 +1943,21 @@ fn batch_items_with_odd_errors() {
     assert_eq!(response.status, 200, "{}", response.text());
     keep_body("batch-database-error", &response);
     check_created(&response, 2, &class);
-    let failed = batch_item(&response, 2, 1);
-    let error = failed["error"]
-        .as_object()
-        .unwrap_or_else(|| panic!("item 1 is not an error item: {failed}"));
-    assert_eq!(error.get("code"), Some(&json!("22007")), "{failed}");
-    assert!(error.get("error").is_some_and(Value::is_string), "{failed}");
-    assert_eq!(error.len(), 2, "{failed}");
-    // The crate reads the whole batch, the success beside the database's error.
     let batch: BatchResponse = decode_exact(&response);
-    let [created, failed] = batch.items() else {
-        panic!("two items: {batch:?}");
-    };
+    let error = versioned_item(
+        "batch: a date the database refuses",
+        &response,
+        1,
+        &routes[1],
+        Origin::Server,
+    );
+    assert_eq!(batch.items()[1].error(), error.as_ref());
     let id = batch_item(&response, 2, 0)["success"]["objectId"].clone();
-    assert_eq!(created.success().and_then(|s| s.get("objectId")), Some(&id));
-    let failed = failed.error().expect("item 1 is an error item");
-    assert_eq!(failed.code(), None, "a SQLSTATE is not a Parse code");
     assert_eq!(
-        failed.unparsed_code().map(|code| code.to_string()),
-        Some("\"22007\"".to_owned())
+        batch.items()[0].success().and_then(|s| s.get("objectId")),
+        Some(&id)
     );
-    assert_eq!(
-        &*failed.message(),
-        error["error"].as_str().expect("checked")
-    );
-    assert_eq!(failed.kinds(), []);
 
-    // A sub-request that throws a plain string (an unknown `__op` makes the schema code
-    // throw "unexpected op: ..."): the batch copies its missing `code` and `message`,
-    // which leaves an empty object. Item 2 is an ordinary 101 beside it.
     let (requests, routes) = batch_requests(&[
         ("POST", format!("/classes/{class}"), Some(json!({ "n": 2 }))),
         (
@@ -1602,32 +1971,33 @@ fn batch_items_with_odd_errors() {
     assert_eq!(response.status, 200, "{}", response.text());
     keep_body("batch-empty-error", &response);
     check_created(&response, 3, &class);
-    assert_eq!(batch_item(&response, 3, 1), json!({ "error": {} }));
-    let not_found = batch_item(&response, 3, 2)["error"].clone();
-    let error: ParseError = serde_json::from_value(not_found.clone())
-        .unwrap_or_else(|e| panic!("item 2 does not decode ({e}): {not_found}"));
-    check_decoded(
-        "/batch item 2",
-        &error,
-        Expect::Documented(101, "ObjectNotFound"),
-    );
-    record(
-        error.code().expect("checked"),
-        Origin::Server,
-        Channel::Batch,
-        Some(200),
-        &routes[2],
-    );
-    // The crate reads all three items; the empty error is kept as it came.
     let batch: BatchResponse = decode_exact(&response);
-    assert_eq!(batch.items().len(), 3);
-    assert!(batch.items()[0].success().is_some());
-    let empty = batch.items()[1].error().expect("item 1 is an error item");
-    assert_eq!((empty.code(), empty.unparsed_code()), (None, None));
-    assert_eq!(empty.message(), "");
-    assert_eq!(batch.items()[2].error(), Some(&error));
-    let errors: Vec<usize> = batch.errors().map(|(index, _)| index).collect();
-    assert_eq!(errors, [1, 2]);
+    for (index, request) in [
+        (1, "batch: an unknown __op"),
+        (2, "batch: GET of a missing object beside an unknown __op"),
+    ] {
+        let error = versioned_item(request, &response, index, &routes[index], Origin::Server);
+        assert_eq!(batch.items()[index].error(), error.as_ref(), "{request}");
+    }
+}
+
+/// A `/batch` inside a `/batch` item, and a `GET` of a missing object through `/batch`:
+/// answers that differ between versions (a whole-batch 400, or an item whose `error` is
+/// not a Parse error).
+#[test]
+#[ignore = "needs a Parse Server: run `cargo xtask e2e`"]
+fn batch_answers_that_differ_between_versions() {
+    let inner = json!({ "requests": [{ "method": "GET", "path": format!("{}/classes/GameScore", mount()) }] });
+    let (requests, _) = batch_requests(&[("POST", "/batch".into(), Some(inner))]);
+    let response = post(&As::Client, "/batch", requests);
+    keep_body("batch-nested", &response);
+    if versioned("batch: a nested /batch", &response, Origin::Server).is_none() {
+        let batch: BatchResponse = decode_exact(&response);
+        assert_eq!(batch.items().len(), 1, "{}", response.text());
+        let request = "batch: the item of a nested /batch";
+        let error = versioned_item(request, &response, 0, "POST /batch", Origin::Server);
+        assert_eq!(batch.items()[0].error(), error.as_ref());
+    }
 }
 
 /// Decodes a GraphQL envelope with one error whose code is `code`, a resolver's
@@ -1680,7 +2050,13 @@ fn check_graphql_error(response: &Response, status: u16, code: &Value) -> Value 
 }
 
 /// Checks a GraphQL error whose code is a documented Parse code, and records it.
-fn check_graphql_parse_error(response: &Response, code: i32, name: &str, field: &str) -> Value {
+fn check_graphql_parse_error(
+    request_name: &str,
+    response: &Response,
+    code: i32,
+    name: &str,
+    field: &str,
+) -> Value {
     let body = check_graphql_error(response, 200, &json!(code));
     let request = &response.request;
     // A resolver failed: the error names its field, which is null in `data`.
@@ -1696,13 +2072,7 @@ fn check_graphql_parse_error(response: &Response, code: i32, name: &str, field: 
         .map(|k| k.name())
         .collect();
     assert!(names.contains(&name), "{request}: {code} is {names:?}");
-    record(
-        ErrorCode::new(code),
-        Origin::Server,
-        Channel::GraphQL,
-        Some(response.status),
-        &response.route,
-    );
+    record_response(request_name, response, Origin::Server, Some(code));
     body
 }
 
@@ -1717,14 +2087,26 @@ fn graphql_errors() {
         "mutation { createTeam(input: { fields: { captain: {} } }) { team { objectId } } }",
         "mutation create<Class>",
     );
-    check_graphql_parse_error(&pointer, 106, "InvalidPointer", "createTeam");
+    check_graphql_parse_error(
+        "graphql: a pointer field given {}",
+        &pointer,
+        106,
+        "InvalidPointer",
+        "createTeam",
+    );
     keep_body("graphql-106-pointer", &pointer);
     let relation = send_graphql(
         &As::Client,
         "mutation { createTeam(input: { fields: { members: {} } }) { team { objectId } } }",
         "mutation create<Class>",
     );
-    check_graphql_parse_error(&relation, 106, "InvalidPointer", "createTeam");
+    check_graphql_parse_error(
+        "graphql: a relation field given {}",
+        &relation,
+        106,
+        "InvalidPointer",
+        "createTeam",
+    );
     keep_body("graphql-106-relation", &relation);
     for response in [&pointer, &relation] {
         decode_graphql(response, ErrorCode::INVALID_POINTER, "createTeam");
@@ -1740,7 +2122,13 @@ fn graphql_errors() {
         ),
         "mutation logIn",
     );
-    check_graphql_parse_error(&login, 101, "UserInvalidLoginParams", "logIn");
+    check_graphql_parse_error(
+        "graphql: log in with a wrong password",
+        &login,
+        101,
+        "UserInvalidLoginParams",
+        "logIn",
+    );
     keep_body("graphql-101-login", &login);
     let envelope = decode_graphql(&login, ErrorCode::OBJECT_NOT_FOUND, "logIn");
     let error = envelope.errors()[0].to_parse_error();
@@ -1753,6 +2141,7 @@ fn graphql_errors() {
     assert_eq!(body.get("data"), None, "{body}");
     assert_eq!(body["errors"][0].get("path"), None, "{body}");
     keep_body("graphql-validation-failed", &invalid);
+    record_response("graphql: an unknown field", &invalid, Origin::Server, None);
     let envelope: GraphQlResponse = decode_exact(&invalid);
     let [error] = envelope.errors() else {
         panic!("one error: {envelope:?}");
@@ -1773,7 +2162,13 @@ fn graphql_errors() {
         ("X-Parse-Session-Token", "r:bogus".into()),
     ]);
     let response = send_graphql(&bad_session, "query { health }", "(any operation)");
-    server_error(&response, 400, 209, "InvalidSessionToken");
+    server_error(
+        "graphql: an invalid session token",
+        &response,
+        400,
+        209,
+        "InvalidSessionToken",
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -1889,45 +2284,68 @@ impl WebSocket {
         }
     }
 
-    /// Sends a message and returns the next one, which must be a LiveQuery error.
-    fn expect_error(&mut self, message: Value, expect: Expect) -> LiveQueryError {
+    /// Sends a message and checks the answer: a LiveQuery error with `expect`'s code or,
+    /// for a request whose answer differs between versions (`expect` is `None`), what the
+    /// server-truth table says (an error, or another message). Records the answer.
+    fn answer(
+        &mut self,
+        request: &str,
+        message: Value,
+        expect: Option<Expect>,
+    ) -> Option<LiveQueryError> {
         self.send(&message);
         let answer = self.receive();
-        let request = format!("LiveQuery {message}");
-        let error: LiveQueryError = serde_json::from_slice(&answer).unwrap_or_else(|e| {
-            panic!(
-                "{request}: not a LiveQuery error ({e}): {}",
-                String::from_utf8_lossy(&answer)
-            )
-        });
-        check_decoded(&request, error.parse_error(), expect);
         let raw: Value = serde_json::from_slice(&answer).expect("JSON");
-        assert_eq!(raw["op"], json!("error"));
-        assert_eq!(
-            Some(error.reconnect()),
-            raw["reconnect"].as_bool(),
-            "{request}"
-        );
-        assert_eq!(
-            error.request_id(),
-            raw["requestId"].as_number(),
-            "{request}"
-        );
-        assert_eq!(error.code(), error.parse_error().code());
-        // Re-encoding gives the server's message back.
-        assert_round_trip(&request, &error, &answer);
+        let error = (raw["op"] == json!("error")).then(|| {
+            let error: LiveQueryError = serde_json::from_slice(&answer)
+                .unwrap_or_else(|e| panic!("{request}: not a LiveQuery error ({e}): {raw}"));
+            assert_eq!(
+                Some(error.reconnect()),
+                raw["reconnect"].as_bool(),
+                "{request}"
+            );
+            assert_eq!(
+                error.request_id(),
+                raw["requestId"].as_number(),
+                "{request}"
+            );
+            assert_eq!(error.code(), error.parse_error().code());
+            // Re-encoding gives the server's message back.
+            assert_round_trip(request, &error, &answer);
+            error
+        });
+        let code = error
+            .as_ref()
+            .and_then(LiveQueryError::code)
+            .map(ErrorCode::get);
         // The route of a LiveQuery message is its operation.
         let route = match raw_op(&message) {
             Some(op @ ("connect" | "subscribe" | "update" | "unsubscribe")) => format!("op {op}"),
             _ => "a message outside the protocol".to_string(),
         };
+        let channel = Channel::LiveQuery;
         record(
-            error.code().expect("checked"),
+            request,
             Origin::Server,
-            Channel::LiveQuery,
+            channel,
             None,
             &route,
+            code,
+            &answer,
         );
+        match (expect, &error) {
+            (Some(expect), Some(error)) => check_decoded(request, error.parse_error(), expect),
+            (Some(_), None) => panic!("{request}: not an error: {raw}"),
+            (None, _) => {
+                if let Some(expected) = truth(request) {
+                    assert_eq!(
+                        (code, shape(&answer)),
+                        (expected.code, expected.shape),
+                        "{request}: {raw}"
+                    );
+                }
+            }
+        }
         error
     }
 }
@@ -1942,11 +2360,12 @@ fn live_query_errors() {
     let server = server();
     // 4: a wrong REST API key.
     let mut ws = WebSocket::connect();
-    let error = ws.expect_error(
+    let error = ws.answer(
+        "live query: connect with a wrong REST key",
         json!({ "op": "connect", "applicationId": server.app_id, "restAPIKey": "wrong" }),
-        Expect::Documented(4, "ClientDisconnected"),
+        Some(Expect::Documented(4, "ClientDisconnected")),
     );
-    assert_eq!(error.request_id(), None);
+    assert_eq!(error.and_then(|e| e.request_id().cloned()), None);
 
     // 2: subscribing before connecting.
     let mut ws = WebSocket::connect();
@@ -1954,15 +2373,17 @@ fn live_query_errors() {
         "op": "subscribe", "requestId": 7,
         "query": { "className": "LiveScore", "where": {} }
     });
-    ws.expect_error(
+    ws.answer(
+        "live query: subscribe before connect",
         subscribe.clone(),
-        Expect::Documented(2, "ServiceUnavailable"),
+        Some(Expect::Documented(2, "ServiceUnavailable")),
     );
 
     // 1: a message that does not match the protocol's schema.
-    ws.expect_error(
+    ws.answer(
+        "live query: a message outside the protocol",
         json!({ "op": "bogus" }),
-        Expect::Documented(1, "InternalServerError"),
+        Some(Expect::Documented(1, "InternalServerError")),
     );
 
     // 119: subscribing to a class only the master key may read ("Permission denied");
@@ -1974,9 +2395,12 @@ fn live_query_errors() {
     assert_eq!(connected["op"], json!("connected"), "{connected}");
     let mut locked = subscribe;
     locked["query"]["className"] = json!("Locked");
-    let error = ws.expect_error(locked, Expect::Documented(119, "OperationForbidden"));
-    assert_eq!(error.request_id().and_then(|n| n.as_i64()), Some(7));
-    assert!(!error.reconnect());
+    // The answer differs between versions (7.5.4 accepts the subscription).
+    let request = "live query: subscribe to a master-only class";
+    if let Some(error) = ws.answer(request, locked, None) {
+        assert_eq!(error.request_id().and_then(|n| n.as_i64()), Some(7));
+        assert!(!error.reconnect());
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -36,6 +36,12 @@ Parse.Cloud.define('throwNumber', () => {
   throw 42;
 });
 
+// A message that holds an unpaired UTF-16 surrogate: JSON.stringify writes it as the
+// escape `\ud800`, valid JSON that a Rust `String` cannot hold.
+Parse.Cloud.define('throwLoneSurrogate', () => {
+  throw new Parse.Error(Parse.Error.SCRIPT_FAILED, 'lone \ud800 surrogate');
+});
+
 // A function that succeeds (for batches and the rate limit).
 Parse.Cloud.define('hello', () => 'hello');
 Parse.Cloud.define('rateLimited', () => 'ok');

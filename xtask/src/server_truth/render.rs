@@ -1,0 +1,211 @@
+//! Rendering the server-truth table for users: the README gets the summary and the upgrade
+//! table ("What changes when you upgrade"); the documentation page (`src/server_truth.md`,
+//! with links to the kinds) also gets the full table, code by code.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use anyhow::{Context as _, Result};
+
+use super::{
+    document, status_text, Answer, Channel, Origin, Table, README_BEGIN, README_END, TABLE_PATH,
+    VERSIONS,
+};
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+fn versions_note(versions: &[&str]) -> String {
+    if versions.len() == VERSIONS.len() {
+        return String::new();
+    }
+    format!(" ({})", versions.join(", "))
+}
+
+fn render_summary(table: &Table) -> String {
+    let mut out = String::from(
+        "Proven by `cargo xtask e2e` against parse-server 7.5.4, 8.6.94 and 9.10.0 (each pinned by its own \
+         `package-lock.json` in `tests/e2e/`) on PostgreSQL 15.18 with PostGIS 3.3 and Node 20. parse-server 9.x's \
+         README lists PostgreSQL 16 and later as its tested range, but nothing in its PostgreSQL adapter checks \
+         the version, and the suite passes on 15; PostGIS is needed only by geo queries.\n\n\
+         | version | documented codes the server sends itself | codes outside the document | channels (codes over each) |\n\
+         | --- | ---: | --- | --- |\n",
+    );
+    let names = document();
+    for version in VERSIONS {
+        let (documented, outside): (Vec<i32>, Vec<i32>) = table
+            .sent_codes(version)
+            .into_iter()
+            .partition(|c| names.contains_key(c));
+        let channels = Channel::ALL.map(|channel| {
+            let over = |a: &&Answer| {
+                a.version == version && a.origin == Origin::Server && a.channel == channel
+            };
+            let codes: BTreeSet<i32> = table
+                .answers
+                .iter()
+                .filter(over)
+                .filter_map(|a| a.code)
+                .collect();
+            format!("{} {}", channel.name(), codes.len())
+        });
+        let (documented, total) = (documented.len(), names.len());
+        let outside: Vec<String> = outside.iter().map(i32::to_string).collect();
+        writeln!(
+            out,
+            "| {version} | {documented} of {total} | {} | {} |",
+            outside.join(", "),
+            channels.join(", ")
+        )
+        .expect("a String");
+    }
+    out + "\nAny code at all also comes back unchanged when Cloud Code throws it (`throw new Parse.Error(9001, ...)`), \
+           and a `/batch` item's `error` is whatever its sub-request failed with, not always a Parse error. \
+           Decode what arrives, not what the document promises; match on codes, never on messages.\n"
+}
+
+/// Every request whose answer (HTTP status, code or body shape) differs between versions.
+pub(super) fn render_upgrade(table: &Table, heading: &str) -> String {
+    let mut out = format!(
+        "\n{heading} What changes when you upgrade\n\nEvery request of the end-to-end suite whose answer differs \
+         between two versions: HTTP status · code · body shape (strings are `str`, numbers `num`, nested objects \
+         `obj`). Read it before moving from 7 to 8 or from 8 to 9.\n\n| request | channel and route | {} |\n| --- | --- |{}\n",
+        VERSIONS.join(" | "),
+        " --- |".repeat(VERSIONS.len())
+    );
+    let requests: BTreeSet<&str> = table.answers.iter().map(|a| a.request.as_str()).collect();
+    for request in requests {
+        let answers = VERSIONS.map(|v| table.answer(v, request));
+        // Versions that were not asked (the suite asks some requests only of some) differ
+        // from no one.
+        let first = answers
+            .iter()
+            .flatten()
+            .next()
+            .expect("answered by a version");
+        let key = |a: &Answer| (a.status, a.code, a.shape.clone());
+        if answers.iter().flatten().all(|a| key(a) == key(first)) {
+            continue;
+        }
+        let cells = answers.map(|a| a.map_or("(not asked)".into(), |a| cell(&a.summary())));
+        let route = format!("{} {}", first.channel.name(), first.route);
+        writeln!(
+            out,
+            "| {} | `{}` | {} |",
+            cell(request),
+            cell(&route),
+            cells.join(" | ")
+        )
+        .expect("a String");
+    }
+    out
+}
+
+/// The full table: every code a version sends, with its routes, then those none sends.
+fn render_codes(table: &Table) -> String {
+    let names = document();
+    let names_cell = |code: &i32| match names.get(code) {
+        Some(names) => names
+            .iter()
+            .map(|n| format!("[`{n}`](crate::ErrorKind::{n})"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        None => "(not in the document)".into(),
+    };
+    let meaning = |code: &i32| {
+        table
+            .meanings
+            .get(code)
+            .map_or(String::new(), |m| cell(&m.text))
+    };
+    let mut out = String::from(
+        "\n# Sent by the server\n\n| code | names in the document | provoked by (channel, HTTP status, route; versions where not all) | meaning on the wire, where it differs from the document |\n| ---: | --- | --- | --- |\n",
+    );
+    let sent: BTreeSet<i32> = VERSIONS.iter().flat_map(|v| table.sent_codes(v)).collect();
+    for code in &sent {
+        let mut routes: BTreeMap<(Channel, Option<u16>, &str), Vec<&str>> = BTreeMap::new();
+        for a in table
+            .answers
+            .iter()
+            .filter(|a| a.code == Some(*code) && a.origin == Origin::Server)
+        {
+            let versions = routes.entry((a.channel, a.status, &a.route)).or_default();
+            if !versions.contains(&a.version.as_str()) {
+                versions.push(&a.version);
+            }
+        }
+        let routes: Vec<String> = routes
+            .iter()
+            .map(|((channel, status, route), versions)| {
+                format!(
+                    "{} {} `{}`{}",
+                    channel.name(),
+                    status_text(*status),
+                    cell(route),
+                    versions_note(versions)
+                )
+            })
+            .collect();
+        writeln!(
+            out,
+            "| {code} | {} | {} | {} |",
+            names_cell(code),
+            routes.join("<br>"),
+            meaning(code)
+        )
+        .expect("a String");
+    }
+    out += "\n# Never sent by the server\n\n| code | names in the document | why |\n| ---: | --- | --- |\n";
+    for (code, not_sent) in table.not_sent.iter().filter(|(c, _)| !sent.contains(c)) {
+        let extra = table
+            .meanings
+            .get(code)
+            .map(|m| format!(" ({})", m.text))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "| {code} | {} | {}{} |",
+            names_cell(code),
+            cell(&not_sent.describe()),
+            cell(&extra)
+        )
+        .expect("a String");
+    }
+    out
+}
+
+pub(super) fn render_readme_section(table: &Table) -> String {
+    render_summary(table)
+        + "\nThe full table, code by code (routes, HTTP statuses, meanings that differ from the document, why the \
+           other codes are never sent), is in the crate's documentation, module `server_truth`.\n"
+        + &render_upgrade(table, "###")
+}
+
+pub(super) fn render_doc_page(table: &Table) -> String {
+    format!(
+        "Which error codes a real Parse Server sends, per version: the channel, HTTP status and route of each, \
+         and why it never sends the others. [`ErrorCode`](crate::ErrorCode) keeps every code and \
+         [`ErrorKind`](crate::ErrorKind) names every row of the document; this page says which of them can \
+         actually reach a client.\n\n{}{}{}\n<!-- Generated by `cargo xtask server-truth` from {TABLE_PATH}; edit that file. -->\n",
+        render_summary(table),
+        render_codes(table),
+        render_upgrade(table, "#"),
+    )
+}
+
+pub(super) fn splice_readme(readme: &str, section: &str) -> Result<String> {
+    let begin = readme
+        .find(README_BEGIN)
+        .context("README.md lacks the server-truth begin marker")?
+        + README_BEGIN.len();
+    let end = begin
+        + readme[begin..]
+            .find(README_END)
+            .context("README.md lacks the server-truth end marker")?;
+    Ok(format!(
+        "{}\n\n{section}\n{}",
+        &readme[..begin],
+        &readme[end..]
+    ))
+}
