@@ -7,8 +7,8 @@
 //!
 //! - [`ErrorCode`] is the wire integer. Every `i32` is a valid `ErrorCode` and
 //!   survives a round trip unchanged, including codes the document does not
-//!   list (Parse Server sends 153, 159, 161, 162, 210, 211 and custom Cloud
-//!   Code codes). Each documented name has an associated constant, such as
+//!   list (Parse Server sends 153, 161 and 162, and passes through whatever
+//!   code Cloud Code throws). Each documented name has an associated constant, such as
 //!   [`ErrorCode::OBJECT_NOT_FOUND`].
 //! - [`ErrorKind`] is one row of the document. Several kinds can share one code
 //!   (code 251 has ten names), so a code maps to a slice of kinds:
@@ -51,6 +51,8 @@
 
 #![no_std]
 #![forbid(unsafe_code)]
+// docs.rs builds with `--cfg docsrs`: items that need `serde` say so on their pages.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 #[cfg(feature = "std")]
