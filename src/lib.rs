@@ -51,7 +51,8 @@
 
 #![no_std]
 #![forbid(unsafe_code)]
-// docs.rs builds with `--cfg docsrs`: items that need `serde` say so on their pages.
+// docs.rs builds with `--cfg docsrs`: every item and impl that needs `serde` says
+// so on its page, from the `cfg` of its module (`doc_cfg` reads it).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 

@@ -9,7 +9,6 @@ use serde::ser::{Serialize, Serializer};
 use super::{Category, ErrorCode, ErrorKind};
 
 /// A bare integer, as in `{"code": 101}`.
-#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl Serialize for ErrorCode {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i32(self.get())
@@ -18,7 +17,6 @@ impl Serialize for ErrorCode {
 
 /// Any integer that fits an `i32`, documented or not; other integers are an
 /// error naming the number, and non-integers (`101.0`, `"101"`) are rejected.
-#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<'de> Deserialize<'de> for ErrorCode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_i32(CodeVisitor)
@@ -81,7 +79,6 @@ impl Visitor<'_> for CodeVisitor {
 }
 
 /// The name as written in the document, such as `"ObjectNotFound"`.
-#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl Serialize for ErrorKind {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.name())
@@ -89,7 +86,6 @@ impl Serialize for ErrorKind {
 }
 
 /// Exact, case-sensitive name; an unknown name is an error that quotes it.
-#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<'de> Deserialize<'de> for ErrorKind {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_str(KindVisitor)
@@ -111,7 +107,6 @@ impl Visitor<'_> for KindVisitor {
 }
 
 /// The section's anchor, such as `"api-issues"`.
-#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl Serialize for Category {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.anchor())
@@ -119,7 +114,6 @@ impl Serialize for Category {
 }
 
 /// Exact anchor; an unknown anchor is an error that quotes it.
-#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<'de> Deserialize<'de> for Category {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_str(CategoryVisitor)

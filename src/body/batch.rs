@@ -20,7 +20,6 @@ use super::{ExactJson, List, Message, ParseError};
 /// [`ParseError`] without a code. Any key but one `success` or one `error` is an
 /// error: Parse Server writes no other, and guessing would hide a misread body.
 #[derive(Clone, PartialEq, Eq, Debug)]
-#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 pub enum BatchItem {
     /// The sub-request succeeded; the value is its response, kept exactly.
     Success(ExactJson),
@@ -119,7 +118,6 @@ impl Serialize for BatchItem {
 /// odd item never sinks the others. A batch request that fails as a whole gets
 /// a single error body: decode a non-2xx response as a [`ParseError`].
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
-#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 pub struct BatchResponse {
     items: Vec<BatchItem>,
 }

@@ -40,7 +40,6 @@ use super::raw::Captured;
 /// writes the text through serde_json's `RawValue`: verbatim with serde_json;
 /// convert to a [`Value`] first for other serde formats.
 #[derive(Clone)]
-#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 pub struct ExactJson {
     value: Value,
     raw: Box<RawValue>,

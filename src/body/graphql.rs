@@ -44,7 +44,6 @@ use crate::{ErrorCode, ErrorKind};
 /// back the response received. Requests that fail before reaching GraphQL (bad
 /// keys) get a REST error body: decode that as a [`ParseError`].
 #[derive(Clone, PartialEq, Eq, Debug)]
-#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 pub struct GraphQlResponse {
     errors: Option<Vec<GraphQlError>>,
     data: Option<ExactJson>,
@@ -89,7 +88,6 @@ impl GraphQlResponse {
 /// `path` and `locations` are extra fields, which [`path`](Self::path) and
 /// [`locations`](Self::locations) read when they have GraphQL's shapes.
 #[derive(Clone, PartialEq, Eq, Debug)]
-#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 pub struct GraphQlError {
     /// The message, and the code from `extensions.code`.
     error: ParseError,
@@ -101,7 +99,6 @@ pub struct GraphQlError {
 
 /// One step of a GraphQL error's `path`: a field name, or an index into a list.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 pub enum GraphQlPathSegment<'a> {
     /// A field name (or alias) of the query.
     Field(&'a str),
@@ -121,7 +118,6 @@ impl fmt::Display for GraphQlPathSegment<'_> {
 
 /// A position in the query text, as in an error's `locations`, from 1.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 pub struct GraphQlLocation {
     /// The line.
     pub line: u64,

@@ -31,7 +31,6 @@ use crate::{ErrorCode, ErrorKind};
 /// `null` (the server's default) or absent (older servers). The other members
 /// follow [`ParseError`]'s rules; encoding gives back the message received.
 #[derive(Clone, PartialEq, Eq, Debug)]
-#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 pub struct LiveQueryError {
     /// The other members; its order lists `op`, `reconnect` and `requestId` too.
     error: ParseError,

@@ -55,7 +55,6 @@ use crate::{ErrorCode, ErrorKind};
 ///   `toWellFormed`). Member names of the body itself must be Unicode.
 /// - Encoding writes the members in the order received, without whitespace.
 #[derive(Clone, PartialEq, Eq, Debug)]
-#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 pub struct ParseError {
     pub(super) code: Code,
     pub(super) message: Option<Message>,
