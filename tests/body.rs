@@ -1690,3 +1690,22 @@ fn decoding_allocates_only_the_message_and_kept_fields() {
         3
     );
 }
+
+/// Two bodies are equal when they carry the same members with the same values,
+/// whatever the order they came in: a cache or a test compares what the server
+/// said, not how it laid it out.
+#[test]
+fn bodies_are_equal_when_their_members_are_whatever_their_order() {
+    let body = |text: &str| decode::<ParseError>(text.as_bytes()).unwrap();
+    let base = body(r#"{"code":141,"error":"x","a":1,"b":[2]}"#);
+    assert_eq!(base, body(r#"{"b":[2],"error":"x","a":1,"code":141}"#));
+    for different in [
+        r#"{"code":141,"error":"x","a":1,"b":[3]}"#,
+        r#"{"code":141,"error":"x","a":1}"#,
+        r#"{"code":141,"error":"x","a":1,"b":[2],"c":null}"#,
+        r#"{"code":141,"error":"x","a":1,"c":[2]}"#,
+        r#"{"code":142,"error":"x","a":1,"b":[2]}"#,
+    ] {
+        assert_ne!(base, body(different), "{different}");
+    }
+}
