@@ -16,7 +16,6 @@
 //!
 //! Every wait is bounded. Servers listen on 127.0.0.1 only.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -214,35 +213,18 @@ fn read_observed(path: &Path, version: &str) -> Result<Vec<Answer>> {
 
 /// Prints what the server itself answered, over which channels; returns the summary.
 fn report(observed: &[Answer], version: &str) -> String {
-    let names = server_truth::document();
-    let codes = |origin: Origin, channel: Option<Channel>| -> BTreeSet<i32> {
-        let matches = |a: &&Answer| a.origin == origin && channel.is_none_or(|c| a.channel == c);
-        observed
-            .iter()
-            .filter(matches)
-            .filter_map(|a| a.code)
-            .collect()
-    };
-    let (documented, outside): (Vec<i32>, Vec<i32>) = codes(Origin::Server, None)
-        .into_iter()
-        .partition(|c| names.contains_key(c));
-    let summary = format!("answered by the server itself: {} codes", documented.len());
+    let run = Table::from_answers(observed.to_vec());
+    let (documented, outside, channels) = run.sent(version);
+    let summary = format!("answered by the server itself: {documented} codes");
     println!(
         "e2e: parse-server {version}: {summary} (of {})",
-        names.len()
+        server_truth::document().len()
     );
-    let channels = Channel::ALL.map(|ch| (ch.name(), codes(Origin::Server, Some(ch)).len()));
-    println!(
-        "e2e: channels: {}",
-        channels
-            .map(|(ch, n)| format!("{ch} ({n} codes)"))
-            .join(", ")
-    );
+    let channels = channels.map(|(channel, n)| format!("{channel} ({n} codes)"));
+    println!("e2e: channels: {}", channels.join(", "));
     println!("e2e: codes outside the document sent by the server: {outside:?}");
-    println!(
-        "e2e: passed through from Cloud Code: {:?}",
-        codes(Origin::Cloud, None)
-    );
+    let cloud = run.codes(version, Origin::Cloud, None);
+    println!("e2e: passed through from Cloud Code: {cloud:?}");
     summary
 }
 

@@ -2,16 +2,9 @@
 //! of the end-to-end suite, and from that, which documented codes each version sends, over
 //! which channel, with which HTTP status, and why it never sends the others.
 //!
-//! The table is data, `tests/snapshots/server-truth.tsv`, read and written with `csv` +
-//! serde, one fact per line (tab-separated, `#` comments) so that a change reads well as a
-//! diff. The first field is a code (`-` for an answer without one), the second the fact:
-//! `answer` lines are what `cargo xtask e2e` observed, per version and request (a run fails
-//! on a difference, `--bless` rewrites them); `meaning` and `not-sent` lines are written by
-//! hand, and blessing keeps them.
-//!
-//! `cargo xtask server-truth` renders the table into the README (between markers) and into
-//! `src/server_truth.md`, the crate's documentation page, with the section "What changes
-//! when you upgrade"; a unit test below fails when either is out of sync with the data.
+//! The table is data, `tests/snapshots/server-truth.tsv` (its header says the format), one
+//! fact per line so that a change reads well as a diff. `cargo xtask server-truth` renders it
+//! into the README and `src/server_truth.md`; a unit test fails when they are out of sync.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -232,10 +225,12 @@ const TABLE_HEADER: &str = "\
 
 fn write_rows<T: Serialize>(rows: &[T]) -> Result<String> {
     let mut writer = csv::WriterBuilder::new();
-    writer.delimiter(b'\t').has_headers(false).flexible(true);
-    let mut writer = writer
-        .quote_style(csv::QuoteStyle::Never)
-        .from_writer(Vec::new());
+    writer
+        .delimiter(b'\t')
+        .has_headers(false)
+        .flexible(true)
+        .quote_style(csv::QuoteStyle::Never);
+    let mut writer = writer.from_writer(Vec::new());
     rows.iter().try_for_each(|row| writer.serialize(row))?;
     Ok(String::from_utf8(writer.into_inner()?)?)
 }
@@ -290,9 +285,10 @@ impl Table {
 
     /// A table of these answers only (no hand-written lines).
     pub fn from_answers(answers: Vec<Answer>) -> Table {
+        let meanings_and_not_sent = Table::default();
         Table {
             answers,
-            ..Table::default()
+            ..meanings_and_not_sent
         }
     }
 
@@ -306,29 +302,17 @@ impl Table {
     /// The file text: the header, then by code (answers without one last): meaning,
     /// not-sent, answers.
     pub fn render(&self) -> Result<String> {
-        let mut codes: BTreeSet<(bool, i32)> = self
-            .answers
-            .iter()
-            .map(|a| (a.code.is_none(), a.code.unwrap_or(0)))
-            .collect();
-        codes.extend(
-            self.meanings
-                .keys()
-                .chain(self.not_sent.keys())
-                .map(|c| (false, *c)),
-        );
+        let hand_written = self.meanings.keys().chain(self.not_sent.keys()).copied();
+        let codes = hand_written
+            .map(Some)
+            .chain(self.answers.iter().map(|a| a.code));
+        let codes: BTreeSet<_> = codes.map(|code| (code.is_none(), code)).collect();
         let mut out = String::from(TABLE_HEADER);
-        for (none, code) in codes {
-            out += &write_rows(self.meanings.get(&code).filter(|_| !none).as_slice())?;
-            out += &write_rows(self.not_sent.get(&code).filter(|_| !none).as_slice())?;
-            let code = (!none).then_some(code);
-            out += &write_rows(
-                &self
-                    .answers
-                    .iter()
-                    .filter(|a| a.code == code)
-                    .collect::<Vec<_>>(),
-            )?;
+        for (_, code) in codes {
+            out += &write_rows(code.and_then(|c| self.meanings.get(&c)).as_slice())?;
+            out += &write_rows(code.and_then(|c| self.not_sent.get(&c)).as_slice())?;
+            let answers: Vec<&Answer> = self.answers.iter().filter(|a| a.code == code).collect();
+            out += &write_rows(&answers)?;
         }
         Ok(out)
     }
@@ -340,43 +324,50 @@ impl Table {
             .find(|a| a.version == version && a.request == request)
     }
 
-    /// The codes a version's server chose itself.
-    fn sent_codes(&self, version: &str) -> BTreeSet<i32> {
-        let sent = |a: &&Answer| a.version == version && a.origin == Origin::Server;
-        self.answers
-            .iter()
-            .filter(sent)
-            .filter_map(|a| a.code)
-            .collect()
+    /// The codes `origin` chose in a version's answers (over `channel`, or any).
+    pub fn codes(&self, version: &str, origin: Origin, channel: Option<Channel>) -> BTreeSet<i32> {
+        let over = |a: &&Answer| channel.is_none_or(|c| a.channel == c);
+        let answers = self.answers.iter().filter(over);
+        let chosen = answers.filter(|a| a.version == version && a.origin == origin);
+        chosen.filter_map(|a| a.code).collect()
+    }
+
+    /// What a version's server sends itself: how many documented codes, the codes outside
+    /// the document, and how many codes over each channel.
+    pub fn sent(&self, version: &str) -> (usize, Vec<i32>, [(&'static str, usize); 5]) {
+        let names = document();
+        let (documented, outside): (Vec<i32>, Vec<i32>) =
+            (self.codes(version, Origin::Server, None))
+                .into_iter()
+                .partition(|c| names.contains_key(c));
+        let channels =
+            Channel::ALL.map(|c| (c.name(), self.codes(version, Origin::Server, Some(c)).len()));
+        (documented.len(), outside, channels)
     }
 
     /// What is wrong with the table: every documented code is sent by some version or has
     /// a reason, never both for every version; every meaning is of a code the table uses.
     pub fn problems(&self) -> Vec<String> {
-        let sent: Vec<BTreeSet<i32>> = VERSIONS.iter().map(|v| self.sent_codes(v)).collect();
+        let sent = VERSIONS.map(|v| self.codes(v, Origin::Server, None));
         let explained =
             |code: &i32| sent.iter().any(|s| s.contains(code)) || self.not_sent.contains_key(code);
-        let mut problems = Vec::new();
-        for (code, names) in document().iter().filter(|(code, _)| !explained(code)) {
-            problems.push(format!(
-                "code {code} ({}) is sent by no version and has no `not-sent` line",
-                names.join("/")
-            ));
-        }
-        for code in self
+        let unexplained = document().into_iter().filter(|(code, _)| !explained(code));
+        let mut problems: Vec<String> = (unexplained.map(|(code, names)| {
+            let names = names.join("/");
+            format!("code {code} ({names}) is sent by no version and has no `not-sent` line")
+        }))
+        .collect();
+        let always = self
             .not_sent
             .keys()
-            .filter(|c| sent.iter().all(|s| s.contains(c)))
-        {
-            problems.push(format!(
-                "code {code} is sent by every version and has a `not-sent` line"
-            ));
-        }
-        for code in self.meanings.keys().filter(|c| !explained(c)) {
-            problems.push(format!(
-                "code {code} has a `meaning` but is neither sent nor `not-sent`"
-            ));
-        }
+            .filter(|c| sent.iter().all(|s| s.contains(c)));
+        problems.extend(
+            always.map(|c| format!("code {c} is sent by every version and has a `not-sent` line")),
+        );
+        let idle = self.meanings.keys().filter(|c| !explained(c));
+        problems.extend(
+            idle.map(|c| format!("code {c} has a `meaning` but is neither sent nor `not-sent`")),
+        );
         problems
     }
 
@@ -392,35 +383,28 @@ impl Table {
     pub fn diff(&self, version: &str, observed: &[Answer]) -> Vec<String> {
         let describe = |a: &Answer| format!("{} ({} {})", a.summary(), a.channel.name(), a.route);
         let observed = Table::from_answers(observed.to_vec());
-        let mut out = Vec::new();
-        for expected in self.answers.iter().filter(|a| a.version == version) {
-            match observed.answer(version, &expected.request) {
-                Some(o) if o == expected => {}
-                Some(o) => out.push(format!(
-                    "{:?}: table {}, run {}",
-                    o.request,
-                    describe(expected),
-                    describe(o)
-                )),
-                None => out.push(format!(
-                    "{:?}: table {}, not asked",
-                    expected.request,
-                    describe(expected)
-                )),
-            }
-        }
-        for o in observed
+        let ours = self.answers.iter().filter(|a| a.version == version);
+        let new = observed
             .answers
             .iter()
-            .filter(|o| self.answer(version, &o.request).is_none())
-        {
-            out.push(format!(
-                "{:?}: not in the table, run {}",
-                o.request,
-                describe(o)
-            ));
-        }
-        out
+            .filter(|o| self.answer(version, &o.request).is_none());
+        let pairs = ours.chain(new).map(|a| {
+            (
+                self.answer(version, &a.request),
+                observed.answer(version, &a.request),
+                &a.request,
+            )
+        });
+        let differ = pairs.filter(|(table, run, _)| table != run);
+        differ
+            .map(|(table, run, request)| {
+                let table = table.map_or("not in the table".into(), |a| {
+                    format!("table {}", describe(a))
+                });
+                let run = run.map_or("not asked".into(), |a| format!("run {}", describe(a)));
+                format!("{request:?}: {table}, {run}")
+            })
+            .collect()
     }
 }
 

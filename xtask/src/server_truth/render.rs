@@ -3,7 +3,6 @@
 //! with links to the kinds) also gets the full table, code by code.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 
 use anyhow::{Context as _, Result};
 
@@ -32,33 +31,13 @@ fn render_summary(table: &Table) -> String {
          | version | documented codes the server sends itself | codes outside the document | channels (codes over each) |\n\
          | --- | ---: | --- | --- |\n",
     );
-    let names = document();
     for version in VERSIONS {
-        let (documented, outside): (Vec<i32>, Vec<i32>) = table
-            .sent_codes(version)
-            .into_iter()
-            .partition(|c| names.contains_key(c));
-        let channels = Channel::ALL.map(|channel| {
-            let over = |a: &&Answer| {
-                a.version == version && a.origin == Origin::Server && a.channel == channel
-            };
-            let codes: BTreeSet<i32> = table
-                .answers
-                .iter()
-                .filter(over)
-                .filter_map(|a| a.code)
-                .collect();
-            format!("{} {}", channel.name(), codes.len())
-        });
-        let (documented, total) = (documented.len(), names.len());
+        let (documented, outside, channels) = table.sent(version);
         let outside: Vec<String> = outside.iter().map(i32::to_string).collect();
-        writeln!(
-            out,
-            "| {version} | {documented} of {total} | {} | {} |",
-            outside.join(", "),
-            channels.join(", ")
-        )
-        .expect("a String");
+        let channels = channels.map(|(channel, n)| format!("{channel} {n}"));
+        let (outside, channels, total) =
+            (outside.join(", "), channels.join(", "), document().len());
+        out += &format!("| {version} | {documented} of {total} | {outside} | {channels} |\n");
     }
     out + "\nAny code at all also comes back unchanged when Cloud Code throws it (`throw new Parse.Error(9001, ...)`), \
            and a `/batch` item's `error` is whatever its sub-request failed with, not always a Parse error. \
@@ -89,15 +68,11 @@ pub(super) fn render_upgrade(table: &Table, heading: &str) -> String {
             continue;
         }
         let cells = answers.map(|a| a.map_or("(not asked)".into(), |a| cell(&a.summary())));
-        let route = format!("{} {}", first.channel.name(), first.route);
-        writeln!(
-            out,
-            "| {} | `{}` | {} |",
+        let (request, route) = (
             cell(request),
-            cell(&route),
-            cells.join(" | ")
-        )
-        .expect("a String");
+            cell(&format!("{} {}", first.channel.name(), first.route)),
+        );
+        out += &format!("| {request} | `{route}` | {} |\n", cells.join(" | "));
     }
     out
 }
@@ -109,68 +84,45 @@ fn render_codes(table: &Table) -> String {
         Some(names) => names
             .iter()
             .map(|n| format!("[`{n}`](crate::ErrorKind::{n})"))
-            .collect::<Vec<_>>()
-            .join(", "),
-        None => "(not in the document)".into(),
+            .collect(),
+        None => vec!["(not in the document)".to_string()],
     };
-    let meaning = |code: &i32| {
-        table
-            .meanings
-            .get(code)
-            .map_or(String::new(), |m| cell(&m.text))
-    };
+    let meaning = |code: &i32| table.meanings.get(code).map(|m| m.text.as_str());
     let mut out = String::from(
         "\n# Sent by the server\n\n| code | names in the document | provoked by (channel, HTTP status, route; versions where not all) | meaning on the wire, where it differs from the document |\n| ---: | --- | --- | --- |\n",
     );
-    let sent: BTreeSet<i32> = VERSIONS.iter().flat_map(|v| table.sent_codes(v)).collect();
+    let sent: BTreeSet<i32> = VERSIONS
+        .iter()
+        .flat_map(|v| table.codes(v, Origin::Server, None))
+        .collect();
     for code in &sent {
         let mut routes: BTreeMap<(Channel, Option<u16>, &str), Vec<&str>> = BTreeMap::new();
-        for a in table
-            .answers
-            .iter()
-            .filter(|a| a.code == Some(*code) && a.origin == Origin::Server)
-        {
+        let from_server = |a: &&Answer| a.code == Some(*code) && a.origin == Origin::Server;
+        for a in table.answers.iter().filter(from_server) {
             let versions = routes.entry((a.channel, a.status, &a.route)).or_default();
             if !versions.contains(&a.version.as_str()) {
                 versions.push(&a.version);
             }
         }
-        let routes: Vec<String> = routes
-            .iter()
-            .map(|((channel, status, route), versions)| {
-                format!(
-                    "{} {} `{}`{}",
-                    channel.name(),
-                    status_text(*status),
-                    cell(route),
-                    versions_note(versions)
-                )
-            })
-            .collect();
-        writeln!(
-            out,
-            "| {code} | {} | {} | {} |",
-            names_cell(code),
-            routes.join("<br>"),
-            meaning(code)
-        )
-        .expect("a String");
+        let routes = routes.iter().map(|((channel, status, route), versions)| {
+            let (status, route, note) =
+                (status_text(*status), cell(route), versions_note(versions));
+            format!("{} {status} `{route}`{note}", channel.name())
+        });
+        let (names, routes) = (
+            names_cell(code).join(", "),
+            routes.collect::<Vec<_>>().join("<br>"),
+        );
+        let meaning = cell(meaning(code).unwrap_or_default());
+        out += &format!("| {code} | {names} | {routes} | {meaning} |\n");
     }
     out += "\n# Never sent by the server\n\n| code | names in the document | why |\n| ---: | --- | --- |\n";
     for (code, not_sent) in table.not_sent.iter().filter(|(c, _)| !sent.contains(c)) {
-        let extra = table
-            .meanings
-            .get(code)
-            .map(|m| format!(" ({})", m.text))
+        let extra = meaning(code)
+            .map(|m| cell(&format!(" ({m})")))
             .unwrap_or_default();
-        writeln!(
-            out,
-            "| {code} | {} | {}{} |",
-            names_cell(code),
-            cell(&not_sent.describe()),
-            cell(&extra)
-        )
-        .expect("a String");
+        let (names, why) = (names_cell(code).join(", "), cell(&not_sent.describe()));
+        out += &format!("| {code} | {names} | {why}{extra} |\n");
     }
     out
 }
