@@ -4,7 +4,7 @@
 //! Servers are also registered with a watchdog, a `sh` that reads a pipe from this process
 //! and stops them when the pipe closes: when this process dies without cleaning up (SIGKILL).
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
@@ -16,9 +16,6 @@ use anyhow::{ensure, Context as _, Result};
 use nix::sys::signal::killpg;
 pub use nix::sys::signal::Signal;
 use nix::unistd::Pid;
-
-/// How long a captured command may run.
-const CAPTURE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Stops every wait at the next poll once Ctrl-C, SIGTERM or SIGHUP arrived.
 pub fn install_interrupt_handler() {
@@ -50,7 +47,7 @@ pub fn wait_until(
 
 /// A child process whose whole group is stopped when dropped.
 pub struct Guarded {
-    name: String,
+    pub name: String,
     child: Child,
     stop_signal: Signal,
 }
@@ -139,37 +136,15 @@ pub fn watchdog_dismiss() {
     }
 }
 
-/// Runs a command to completion (stdout and stderr inherited), within `timeout`.
+/// Runs a command to completion within `timeout`.
 pub fn run_command(name: &str, command: Command, timeout: Duration) -> Result<ExitStatus> {
-    wait_exit(
-        &mut Guarded::spawn(name, command, Signal::SIGTERM)?,
-        timeout,
-    )
-}
-
-pub fn wait_exit(child: &mut Guarded, timeout: Duration) -> Result<ExitStatus> {
+    let mut child = Guarded::spawn(name, command, Signal::SIGTERM)?;
     let mut status = None;
-    wait_until(&child.name.clone(), timeout, || {
+    wait_until(name, timeout, || {
         status = child.try_wait();
         Ok(status.is_some())
     })?;
     status.context("no exit status")
-}
-
-/// Runs a command to completion within a minute, capturing its stdout.
-pub fn run_capture(name: &str, mut command: Command) -> Result<(ExitStatus, String)> {
-    command.stdout(Stdio::piped());
-    let mut child = Guarded::spawn(name, command, Signal::SIGTERM)?;
-    let mut stdout = child.child.stdout.take().context("no stdout")?;
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        stdout.read_to_string(&mut text).map(|_| text)
-    });
-    let status = wait_exit(&mut child, CAPTURE_TIMEOUT)?;
-    let text = reader
-        .join()
-        .map_err(|_| anyhow::anyhow!("{name}: the reader panicked"))??;
-    Ok((status, text))
 }
 
 pub fn free_port() -> Result<u16> {
