@@ -34,6 +34,7 @@ mod process;
 use process::{check_interrupted, free_port, run_command, wait_until, Guarded, Signal};
 
 use crate::server_truth::{self, Answer, Origin, Table, TABLE_PATH, VERSIONS};
+use crate::{flags::E2e as Options, project_root};
 
 const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
 const POSTGIS_CONTROL: &str = "/usr/share/postgresql/15/extension/postgis.control";
@@ -48,19 +49,6 @@ const TEMP_PREFIX: &str = "parse-error-codes-e2e-";
 const INSTALL_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 const START_TIMEOUT: Duration = Duration::from_secs(90);
 const TESTS_TIMEOUT: Duration = Duration::from_secs(30 * 60);
-
-/// What `cargo xtask e2e` was asked to do.
-#[derive(Debug, Default)]
-pub struct Options {
-    pub server: Option<String>,
-    pub bless: bool,
-    pub keep: bool,
-    pub serve: Option<Duration>,
-}
-
-fn root() -> PathBuf {
-    crate::project_root()
-}
 
 /// How long each part took, printed at the end.
 #[derive(Default)]
@@ -144,7 +132,7 @@ fn run_version(
     let observed_path = session.dir.join(version).join("observed.tsv");
     // The raw bodies of odd shapes, as the server sent them: to reproduce a decoding
     // problem without a server.
-    let bodies = root().join("target/e2e-bodies").join(version);
+    let bodies = project_root().join("target/e2e-bodies").join(version);
     let _ = fs::remove_dir_all(&bodies);
     let mut envs: Vec<(&str, String)> = KEYS.iter().map(|(k, v)| (*k, v.to_string())).collect();
     envs.extend([
@@ -155,7 +143,7 @@ fn run_version(
         ("PARSE_E2E_BODIES", bodies.display().to_string()),
     ]);
     envs.extend(options.bless.then(|| ("PARSE_E2E_BLESS", "1".to_string())));
-    if let Some(duration) = options.serve {
+    if let Some(duration) = options.serve.map(Duration::from_secs) {
         println!("e2e: serving for {duration:?}; stop with Ctrl-C. Environment for the tests:");
         envs.iter().for_each(|(k, v)| println!("export {k}={v}"));
         let _ = wait_until("serving", duration, || Ok(false));
@@ -170,7 +158,7 @@ fn run_version(
     if !tests.success() {
         problems.push(format!("the end-to-end tests failed ({tests})"));
     }
-    let table = Table::load(&root())?;
+    let table = Table::load(&project_root())?;
     let observed = read_observed(&observed_path, version);
     // When blessing, the example's answers are compared with this run's.
     let expected = match (&observed, options.bless) {
@@ -198,11 +186,11 @@ fn run_version(
 }
 
 fn read_observed(path: &Path, version: &str) -> Result<Vec<Answer>> {
-    let text =
-        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let answers = Table::parse(&text, &path.display().to_string())?.answers;
+    let at = path.display().to_string();
+    let text = fs::read_to_string(path).context(format!("cannot read {at}"))?;
+    let answers = Table::parse(&text, &at)?.answers;
     let version_ok = answers.iter().all(|a| a.version == version);
-    ensure!(version_ok, "{}: answers of another version", path.display());
+    ensure!(version_ok, "{at}: answers of another version");
     Ok(answers)
 }
 
@@ -234,7 +222,7 @@ fn compare(table: &Table, observed: &[Answer], version: &str, bless: bool) -> Re
     .collect();
     if bless {
         let blessed = table.blessed(version, observed)?;
-        let changed = server_truth::sync(&root(), &blessed, false)?;
+        let changed = server_truth::sync(&project_root(), &blessed, false)?;
         println!("e2e: --bless {version}: rewrote [{}]", changed.join(", "));
         problems.extend(blessed.problems());
         return Ok(problems);
@@ -295,18 +283,16 @@ fn rest_client(envs: &[(&str, String)], version: &str, expected: &Table, out: &P
     Ok(())
 }
 
-/// `cargo` with these arguments, separated by spaces.
-fn cargo(args: &str) -> Command {
-    let mut command = Command::new(crate::cargo());
-    command.current_dir(root()).args(args.split(' '));
+/// `program` with these arguments, separated by spaces, in the project root.
+fn command(program: impl AsRef<std::ffi::OsStr>, args: &str) -> Command {
+    let mut command = Command::new(program);
+    command.current_dir(project_root()).args(args.split(' '));
     command
 }
 
-/// `program` with these arguments, separated by spaces.
-fn command(program: &str, args: &str) -> Command {
-    let mut command = Command::new(program);
-    command.args(args.split(' '));
-    command
+/// `cargo` with these arguments, separated by spaces.
+fn cargo(args: &str) -> Command {
+    command(crate::cargo(), args)
 }
 
 /// Runs `command` (`what`, for messages) within `timeout`; fails unless it succeeds.
@@ -350,7 +336,7 @@ fn ensure_postgres() -> Result<()> {
 /// Runs `npm ci` in `tests/e2e/<version>/` unless its node_modules was installed from
 /// exactly the committed lock file.
 fn ensure_node_modules(version: &str) -> Result<()> {
-    let dir = root().join("tests/e2e").join(version);
+    let dir = project_root().join("tests/e2e").join(version);
     let lock = fs::read(dir.join("package-lock.json")).context("no package-lock.json")?;
     let stamp = dir.join("node_modules/.parse-error-codes-e2e.lock");
     if fs::read(&stamp).is_ok_and(|installed| installed == lock) {
@@ -484,7 +470,7 @@ impl Session {
     fn start_parse_server(&mut self, version: &str, pg_port: u16, database: &str) -> Result<u16> {
         let work = self.dir.join(version);
         fs::create_dir_all(&work)?;
-        let (port, e2e) = (free_port()?, crate::project_root().join("tests/e2e"));
+        let (port, e2e) = (free_port()?, project_root().join("tests/e2e"));
         let uri = format!("postgres://postgres@127.0.0.1:{pg_port}/{database}");
         let mut command = Command::new("node");
         // Parse Server writes ./logs and ./files relative to its working directory.
@@ -545,9 +531,7 @@ fn health_ok(port: u16) -> bool {
         return false;
     };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    let request = format!(
-        "GET /parse/health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    );
+    let request = "GET /parse/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     let mut response = String::new();
     let sent = stream.write_all(request.as_bytes());
     let _ = sent.and_then(|()| stream.read_to_string(&mut response));
@@ -556,14 +540,12 @@ fn health_ok(port: u16) -> bool {
 
 /// Removes temporary directories left by runs whose process no longer exists (SIGKILL).
 fn remove_stale_temp_dirs() {
-    let Ok(entries) = fs::read_dir(std::env::temp_dir()) else {
-        return;
-    };
+    let entries = fs::read_dir(std::env::temp_dir()).into_iter().flatten();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let pid = name
             .strip_prefix(TEMP_PREFIX)
-            .and_then(|rest| rest.split('-').next());
+            .and_then(|r| r.split('-').next());
         let stale = pid.is_some_and(|pid| !Path::new("/proc").join(pid).exists());
         if stale && fs::remove_dir_all(entry.path()).is_ok() {
             println!("e2e: removed stale {}", entry.path().display());

@@ -30,14 +30,14 @@ pub fn check_interrupted() -> Result<()> {
     Ok(())
 }
 
-/// Polls `ready` every 100 ms until it says yes, fails, or `timeout` passes.
+/// Polls `done` every 100 ms until it says yes, fails, or `timeout` passes.
 pub fn wait_until(
     what: &str,
     timeout: Duration,
-    mut ready: impl FnMut() -> Result<bool>,
+    mut done: impl FnMut() -> Result<bool>,
 ) -> Result<()> {
     let end = Instant::now() + timeout;
-    while !ready()? {
+    while !done()? {
         check_interrupted()?;
         ensure!(Instant::now() < end, "{what}: not done within {timeout:?}");
         std::thread::sleep(Duration::from_millis(100));
@@ -49,53 +49,43 @@ pub fn wait_until(
 pub struct Guarded {
     pub name: String,
     child: Child,
-    stop_signal: Signal,
+    stop: Signal,
 }
 
 impl Guarded {
-    pub fn spawn(name: &str, mut command: Command, stop_signal: Signal) -> Result<Guarded> {
+    pub fn spawn(name: &str, mut command: Command, stop: Signal) -> Result<Guarded> {
         command.process_group(0).stdin(Stdio::null());
-        let child = command
-            .spawn()
-            .with_context(|| format!("cannot start {name}"))?;
-        Ok(Guarded {
-            name: name.into(),
-            child,
-            stop_signal,
-        })
+        let child = command.spawn().context(format!("cannot start {name}"))?;
+        let name = name.into();
+        Ok(Guarded { name, child, stop })
     }
 
     /// A server: also stopped by the watchdog if this process dies without cleaning up.
-    pub fn spawn_server(name: &str, command: Command, stop_signal: Signal) -> Result<Guarded> {
-        let server = Guarded::spawn(name, command, stop_signal)?;
-        watchdog_register(server.child.id(), stop_signal);
+    pub fn spawn_server(name: &str, command: Command, stop: Signal) -> Result<Guarded> {
+        let server = Guarded::spawn(name, command, stop)?;
+        watchdog_register(server.child.id(), stop);
         Ok(server)
     }
 
     pub fn try_wait(&mut self) -> Option<ExitStatus> {
         self.child.try_wait().ok().flatten()
     }
+}
 
-    /// `stop_signal` to the group, SIGKILL after 10 s, and SIGKILL in any case so that no
-    /// member of the group stays behind.
-    pub fn stop(&mut self) -> Option<ExitStatus> {
+/// `stop` to the group, SIGKILL after 10 s, and SIGKILL in any case so that no member of
+/// the group stays behind.
+impl Drop for Guarded {
+    fn drop(&mut self) {
         let group = Pid::from_raw(self.child.id() as i32);
-        let mut status = self.try_wait();
-        if status.is_none() {
-            let _ = killpg(group, self.stop_signal);
-            let _ = wait_until(&self.name, Duration::from_secs(10), || {
-                status = self.child.try_wait().ok().flatten();
-                Ok(status.is_some())
+        if self.try_wait().is_none() {
+            let _ = killpg(group, self.stop);
+            let name = self.name.clone();
+            let _ = wait_until(&name, Duration::from_secs(10), || {
+                Ok(self.try_wait().is_some())
             });
         }
         let _ = killpg(group, Signal::SIGKILL);
-        status.or_else(|| self.child.wait().ok())
-    }
-}
-
-impl Drop for Guarded {
-    fn drop(&mut self) {
-        self.stop();
+        let _ = self.child.wait();
     }
 }
 
@@ -110,21 +100,16 @@ fn watchdog_register(group: u32, signal: Signal) {
     let mut watchdog = WATCHDOG.lock().unwrap_or_else(|e| e.into_inner());
     if watchdog.is_none() {
         let mut command = Command::new("sh");
-        command
-            .args(["-c", WATCHDOG_SCRIPT])
-            .stdin(Stdio::piped())
-            .process_group(0);
+        command.args(["-c", WATCHDOG_SCRIPT]).process_group(0);
+        command.stdin(Stdio::piped());
         match command.spawn() {
             Ok(mut child) => *watchdog = child.stdin.take().map(|stdin| (child, stdin)),
             Err(e) => eprintln!("e2e: no watchdog ({e}): a killed run may leave servers behind"),
         }
     }
     if let Some((_, stdin)) = watchdog.as_mut() {
-        let _ = writeln!(
-            stdin,
-            "{} {group}",
-            signal.as_str().trim_start_matches("SIG")
-        );
+        let signal = signal.as_str().trim_start_matches("SIG");
+        let _ = writeln!(stdin, "{signal} {group}");
     }
 }
 
