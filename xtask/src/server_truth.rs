@@ -11,6 +11,7 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{bail, ensure, Context as _, Result};
+use csv::QuoteStyle;
 use parse_error_codes::ErrorKind;
 use serde::{Deserialize, Serialize};
 
@@ -225,12 +226,8 @@ const TABLE_HEADER: &str = "\
 
 fn write_rows<T: Serialize>(rows: &[T]) -> Result<String> {
     let mut writer = csv::WriterBuilder::new();
-    writer
-        .delimiter(b'\t')
-        .has_headers(false)
-        .flexible(true)
-        .quote_style(csv::QuoteStyle::Never);
-    let mut writer = writer.from_writer(Vec::new());
+    writer.delimiter(b'\t').has_headers(false).flexible(true);
+    let mut writer = writer.quote_style(QuoteStyle::Never).from_writer(vec![]);
     rows.iter().try_for_each(|row| writer.serialize(row))?;
     Ok(String::from_utf8(writer.into_inner()?)?)
 }
@@ -239,11 +236,8 @@ impl Table {
     /// Reads the table (or a file of observed answers); an error names the line.
     pub fn parse(text: &str, source: &str) -> Result<Table> {
         let mut reader = csv::ReaderBuilder::new();
-        reader
-            .delimiter(b'\t')
-            .has_headers(false)
-            .flexible(true)
-            .quoting(false);
+        reader.delimiter(b'\t').has_headers(false).flexible(true);
+        reader.quoting(false);
         let mut table = Table::default();
         // One line at a time, so that an error names the line (csv's own line numbers skip
         // comments and empty lines).
@@ -254,10 +248,8 @@ impl Table {
             let at = format!("{source}:{}", index + 1);
             let record = reader.from_reader(line.as_bytes()).records().next();
             let record = record.context("no record")?.context(at.clone())?;
-            ensure!(
-                record.iter().all(|f| !f.trim().is_empty()),
-                "{at}: an empty field"
-            );
+            let empty = record.iter().any(|field| field.trim().is_empty());
+            ensure!(!empty, "{at}: an empty field");
             let new = match record.get(1).unwrap_or_default() {
                 "answer" => {
                     let answer: Answer = record.deserialize(None).context(at.clone())?;
@@ -293,9 +285,7 @@ impl Table {
     }
 
     pub fn load(root: &Path) -> Result<Table> {
-        let path = root.join(TABLE_PATH);
-        let text =
-            fs::read_to_string(&path).with_context(|| format!("cannot read {TABLE_PATH}"))?;
+        let text = fs::read_to_string(root.join(TABLE_PATH)).context(TABLE_PATH)?;
         Table::parse(&text, TABLE_PATH)
     }
 
@@ -303,9 +293,8 @@ impl Table {
     /// not-sent, answers.
     pub fn render(&self) -> Result<String> {
         let hand_written = self.meanings.keys().chain(self.not_sent.keys()).copied();
-        let codes = hand_written
-            .map(Some)
-            .chain(self.answers.iter().map(|a| a.code));
+        let answered = self.answers.iter().map(|a| a.code);
+        let codes = hand_written.map(Some).chain(answered);
         let codes: BTreeSet<_> = codes.map(|code| (code.is_none(), code)).collect();
         let mut out = String::from(TABLE_HEADER);
         for (_, code) in codes {
@@ -319,9 +308,8 @@ impl Table {
 
     /// One version's answer to one request.
     pub fn answer(&self, version: &str, request: &str) -> Option<&Answer> {
-        self.answers
-            .iter()
-            .find(|a| a.version == version && a.request == request)
+        let asked = |a: &&Answer| a.version == version && a.request == request;
+        self.answers.iter().find(asked)
     }
 
     /// The codes `origin` chose in a version's answers (over `channel`, or any).
@@ -335,14 +323,11 @@ impl Table {
     /// What a version's server sends itself: how many documented codes, the codes outside
     /// the document, and how many codes over each channel.
     pub fn sent(&self, version: &str) -> (usize, Vec<i32>, [(&'static str, usize); 5]) {
-        let names = document();
-        let (documented, outside): (Vec<i32>, Vec<i32>) =
-            (self.codes(version, Origin::Server, None))
-                .into_iter()
-                .partition(|c| names.contains_key(c));
-        let channels =
-            Channel::ALL.map(|c| (c.name(), self.codes(version, Origin::Server, Some(c)).len()));
-        (documented.len(), outside, channels)
+        let (names, sent) = (document(), self.codes(version, Origin::Server, None));
+        let documented = sent.iter().filter(|c| names.contains_key(c)).count();
+        let outside = sent.into_iter().filter(|c| !names.contains_key(c));
+        let over = |c: Channel| (c.name(), self.codes(version, Origin::Server, Some(c)).len());
+        (documented, outside.collect(), Channel::ALL.map(over))
     }
 
     /// What is wrong with the table: every documented code is sent by some version or has
@@ -351,23 +336,20 @@ impl Table {
         let sent = VERSIONS.map(|v| self.codes(v, Origin::Server, None));
         let explained =
             |code: &i32| sent.iter().any(|s| s.contains(code)) || self.not_sent.contains_key(code);
-        let unexplained = document().into_iter().filter(|(code, _)| !explained(code));
-        let mut problems: Vec<String> = (unexplained.map(|(code, names)| {
-            let names = names.join("/");
-            format!("code {code} ({names}) is sent by no version and has no `not-sent` line")
-        }))
-        .collect();
-        let always = self
-            .not_sent
-            .keys()
-            .filter(|c| sent.iter().all(|s| s.contains(c)));
-        problems.extend(
-            always.map(|c| format!("code {c} is sent by every version and has a `not-sent` line")),
-        );
-        let idle = self.meanings.keys().filter(|c| !explained(c));
-        problems.extend(
-            idle.map(|c| format!("code {c} has a `meaning` but is neither sent nor `not-sent`")),
-        );
+        let mut problems = Vec::new();
+        for (code, names) in document().into_iter().filter(|(c, _)| !explained(c)) {
+            let (names, why) = (names.join("/"), "and has no `not-sent` line");
+            problems.push(format!("code {code} ({names}) is sent by no version {why}"));
+        }
+        let everywhere = |c: &&i32| sent.iter().all(|s| s.contains(c));
+        for code in self.not_sent.keys().filter(everywhere) {
+            problems.push(format!("code {code}: sent by all versions, yet `not-sent`"));
+        }
+        for code in self.meanings.keys().filter(|c| !explained(c)) {
+            problems.push(format!(
+                "code {code}: `meaning` without a use or `not-sent`"
+            ));
+        }
         problems
     }
 
@@ -381,30 +363,25 @@ impl Table {
 
     /// Every difference between a version's answers in the table and those observed.
     pub fn diff(&self, version: &str, observed: &[Answer]) -> Vec<String> {
-        let describe = |a: &Answer| format!("{} ({} {})", a.summary(), a.channel.name(), a.route);
+        let describe = |a: Option<&Answer>, side: &str, none: &str| match a {
+            Some(a) => format!("{side} {} ({} {})", a.summary(), a.channel.name(), a.route),
+            None => none.to_string(),
+        };
         let observed = Table::from_answers(observed.to_vec());
         let ours = self.answers.iter().filter(|a| a.version == version);
-        let new = observed
-            .answers
-            .iter()
-            .filter(|o| self.answer(version, &o.request).is_none());
-        let pairs = ours.chain(new).map(|a| {
-            (
-                self.answer(version, &a.request),
-                observed.answer(version, &a.request),
-                &a.request,
-            )
-        });
-        let differ = pairs.filter(|(table, run, _)| table != run);
-        differ
-            .map(|(table, run, request)| {
-                let table = table.map_or("not in the table".into(), |a| {
-                    format!("table {}", describe(a))
-                });
-                let run = run.map_or("not asked".into(), |a| format!("run {}", describe(a)));
-                format!("{request:?}: {table}, {run}")
-            })
-            .collect()
+        let unknown = |o: &&Answer| self.answer(version, &o.request).is_none();
+        let mut out = Vec::new();
+        let new = observed.answers.iter().filter(unknown);
+        for request in ours.chain(new).map(|a| &a.request) {
+            let table = self.answer(version, request);
+            let run = observed.answer(version, request);
+            if table != run {
+                let table = describe(table, "table", "not in the table");
+                let run = describe(run, "run", "not asked");
+                out.push(format!("{request:?}: {table}, {run}"));
+            }
+        }
+        out
     }
 }
 
@@ -456,11 +433,10 @@ pub fn document() -> BTreeMap<i32, Vec<&'static str>> {
 /// compares; returns the paths that differ.
 pub fn sync(root: &Path, table: &Table, check: bool) -> Result<Vec<String>> {
     let readme = fs::read_to_string(root.join("README.md")).context("cannot read README.md")?;
+    let section = render_readme_section(table);
+    let readme = splice_readme(&readme.replace("\r\n", "\n"), &section)?;
     let files = [
-        (
-            "README.md",
-            splice_readme(&readme.replace("\r\n", "\n"), &render_readme_section(table))?,
-        ),
+        ("README.md", readme),
         ("src/server_truth.md", render_doc_page(table)),
         (TABLE_PATH, table.render()?),
     ];
@@ -469,8 +445,7 @@ pub fn sync(root: &Path, table: &Table, check: bool) -> Result<Vec<String>> {
         let current = fs::read_to_string(root.join(path)).unwrap_or_default();
         if current.replace("\r\n", "\n") != expected {
             if !check {
-                fs::write(root.join(path), &expected)
-                    .with_context(|| format!("cannot write {path}"))?;
+                fs::write(root.join(path), &expected).context(path)?;
             }
             stale.push(path.to_string());
         }
@@ -483,20 +458,13 @@ pub fn sync(root: &Path, table: &Table, check: bool) -> Result<Vec<String>> {
 pub fn run(check: bool) -> Result<()> {
     let root = crate::project_root();
     let table = Table::load(&root)?;
-    let problems = table.problems();
-    ensure!(
-        problems.is_empty(),
-        "{TABLE_PATH} needs attention:\n  {}",
-        problems.join("\n  ")
-    );
-    let stale = sync(&root, &table, check)?;
+    let problems = table.problems().join("\n  ");
+    ensure!(problems.is_empty(), "fix {TABLE_PATH}:\n  {problems}");
+    let stale = sync(&root, &table, check)?.join(", ");
     match (stale.is_empty(), check) {
         (true, _) => println!("server-truth: up to date"),
-        (false, true) => bail!(
-            "{} out of sync with {TABLE_PATH}; fix: run `cargo xtask server-truth`",
-            stale.join(", ")
-        ),
-        (false, false) => println!("server-truth: rewrote {}", stale.join(", ")),
+        (false, true) => bail!("{stale} out of sync; fix: run `cargo xtask server-truth`"),
+        (false, false) => println!("server-truth: rewrote {stale}"),
     }
     Ok(())
 }
