@@ -11,7 +11,7 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{bail, ensure, Context as _, Result};
-use csv::QuoteStyle;
+use csv::{QuoteStyle, StringRecord};
 use parse_error_codes::ErrorKind;
 use serde::{Deserialize, Serialize};
 
@@ -235,19 +235,15 @@ fn write_rows<T: Serialize>(rows: &[T]) -> Result<String> {
 impl Table {
     /// Reads the table (or a file of observed answers); an error names the line.
     pub fn parse(text: &str, source: &str) -> Result<Table> {
-        let mut reader = csv::ReaderBuilder::new();
-        reader.delimiter(b'\t').has_headers(false).flexible(true);
-        reader.quoting(false);
         let mut table = Table::default();
         // One line at a time, so that an error names the line (csv's own line numbers skip
-        // comments and empty lines).
+        // comments and empty lines). No quoting: a field is whatever lies between tabs.
         for (index, line) in text.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
             let at = format!("{source}:{}", index + 1);
-            let record = reader.from_reader(line.as_bytes()).records().next();
-            let record = record.context("no record")?.context(at.clone())?;
+            let record = StringRecord::from(line.split('\t').collect::<Vec<_>>());
             let empty = record.iter().any(|field| field.trim().is_empty());
             ensure!(!empty, "{at}: an empty field");
             let new = match record.get(1).unwrap_or_default() {
@@ -277,10 +273,10 @@ impl Table {
 
     /// A table of these answers only (no hand-written lines).
     pub fn from_answers(answers: Vec<Answer>) -> Table {
-        let meanings_and_not_sent = Table::default();
+        let hand_written = Table::default();
         Table {
             answers,
-            ..meanings_and_not_sent
+            ..hand_written
         }
     }
 

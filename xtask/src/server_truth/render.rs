@@ -58,20 +58,15 @@ pub(super) fn render_upgrade(table: &Table, heading: &str) -> String {
         let answers = VERSIONS.map(|v| table.answer(v, request));
         // Versions that were not asked (the suite asks some requests only of some) differ
         // from no one.
-        let first = answers
-            .iter()
-            .flatten()
-            .next()
-            .expect("answered by a version");
+        let mut asked = answers.iter().flatten();
+        let first = asked.next().expect("answered by a version");
         let key = |a: &Answer| (a.status, a.code, a.shape.clone());
-        if answers.iter().flatten().all(|a| key(a) == key(first)) {
+        if asked.all(|a| key(a) == key(first)) {
             continue;
         }
         let cells = answers.map(|a| a.map_or("(not asked)".into(), |a| cell(&a.summary())));
-        let (request, route) = (
-            cell(request),
-            cell(&format!("{} {}", first.channel.name(), first.route)),
-        );
+        let route = format!("{} {}", first.channel.name(), first.route);
+        let (request, route) = (cell(request), cell(&route));
         out += &format!("| {request} | `{route}` | {} |\n", cells.join(" | "));
     }
     out
@@ -80,21 +75,17 @@ pub(super) fn render_upgrade(table: &Table, heading: &str) -> String {
 /// The full table: every code a version sends, with its routes, then those none sends.
 fn render_codes(table: &Table) -> String {
     let names = document();
+    let link = |name: &&str| format!("[`{name}`](crate::ErrorKind::{name})");
     let names_cell = |code: &i32| match names.get(code) {
-        Some(names) => names
-            .iter()
-            .map(|n| format!("[`{n}`](crate::ErrorKind::{n})"))
-            .collect(),
+        Some(names) => names.iter().map(link).collect(),
         None => vec!["(not in the document)".to_string()],
     };
     let meaning = |code: &i32| table.meanings.get(code).map(|m| m.text.as_str());
     let mut out = String::from(
         "\n# Sent by the server\n\n| code | names in the document | provoked by (channel, HTTP status, route; versions where not all) | meaning on the wire, where it differs from the document |\n| ---: | --- | --- | --- |\n",
     );
-    let sent: BTreeSet<i32> = VERSIONS
-        .iter()
-        .flat_map(|v| table.codes(v, Origin::Server, None))
-        .collect();
+    let from_server = |v: &&str| table.codes(v, Origin::Server, None);
+    let sent: BTreeSet<i32> = VERSIONS.iter().flat_map(from_server).collect();
     for code in &sent {
         let mut routes: BTreeMap<(Channel, Option<u16>, &str), Vec<&str>> = BTreeMap::new();
         let from_server = |a: &&Answer| a.code == Some(*code) && a.origin == Origin::Server;
@@ -109,18 +100,15 @@ fn render_codes(table: &Table) -> String {
                 (status_text(*status), cell(route), versions_note(versions));
             format!("{} {status} `{route}`{note}", channel.name())
         });
-        let (names, routes) = (
-            names_cell(code).join(", "),
-            routes.collect::<Vec<_>>().join("<br>"),
-        );
+        let routes: Vec<String> = routes.collect();
+        let (names, routes) = (names_cell(code).join(", "), routes.join("<br>"));
         let meaning = cell(meaning(code).unwrap_or_default());
         out += &format!("| {code} | {names} | {routes} | {meaning} |\n");
     }
     out += "\n# Never sent by the server\n\n| code | names in the document | why |\n| ---: | --- | --- |\n";
     for (code, not_sent) in table.not_sent.iter().filter(|(c, _)| !sent.contains(c)) {
-        let extra = meaning(code)
-            .map(|m| cell(&format!(" ({m})")))
-            .unwrap_or_default();
+        let extra = meaning(code).map(|m| format!(" ({m})"));
+        let extra = cell(&extra.unwrap_or_default());
         let (names, why) = (names_cell(code).join(", "), cell(&not_sent.describe()));
         out += &format!("| {code} | {names} | {why}{extra} |\n");
     }
@@ -147,17 +135,10 @@ pub(super) fn render_doc_page(table: &Table) -> String {
 }
 
 pub(super) fn splice_readme(readme: &str, section: &str) -> Result<String> {
-    let begin = readme
-        .find(README_BEGIN)
-        .context("README.md lacks the server-truth begin marker")?
-        + README_BEGIN.len();
-    let end = begin
-        + readme[begin..]
-            .find(README_END)
-            .context("README.md lacks the server-truth end marker")?;
+    let lacks = |marker: &str| format!("README.md lacks the server-truth {marker} marker");
+    let (head, rest) = readme.split_once(README_BEGIN).context(lacks("begin"))?;
+    let (_, tail) = rest.split_once(README_END).context(lacks("end"))?;
     Ok(format!(
-        "{}\n\n{section}\n{}",
-        &readme[..begin],
-        &readme[end..]
+        "{head}{README_BEGIN}\n\n{section}\n{README_END}{tail}"
     ))
 }

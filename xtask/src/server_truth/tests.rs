@@ -3,17 +3,15 @@
 use super::render::render_upgrade;
 use super::*;
 
-fn answer(version: &str, request: &str, status: u16, code: Option<i32>, shape: &str) -> Answer {
+fn answer(version: &str, req: &str, status: u16, code: Option<i32>, shape: &str) -> Answer {
     let (route, origin, channel) = ("GET /classes/:className", Origin::Server, Channel::Rest);
     let (status, shape) = (Some(status), shape.into());
-    Answer::new(
-        code, version, request, origin, channel, status, route, shape,
-    )
+    Answer::new(code, version, req, origin, channel, status, route, shape)
 }
 
 fn table() -> Table {
-    let mut text =
-        String::from("# a comment\n101\tmeaning\tnot found\n109\tnot-sent\tclient-only\tthe SDK\n");
+    let mut text = String::from("# a comment\n101\tmeaning\tnot found\n");
+    text += "109\tnot-sent\tclient-only\tthe SDK\n";
     for (version, status, code, shape) in [
         ("7.5.4", 500, 1, "{code:num,message:str}"),
         ("9.10.0", 400, 107, "{code:num,error:str}"),
@@ -67,10 +65,7 @@ fn bad_lines_are_errors_that_name_the_line() {
         ("1o1\tmeaning\tx\n".into(), "test:1"),
         ("109\tnot-sent\tforgotten\twhy\n".into(), "test:1"),
         ("109\tnot-sent\tlegacy\t \n".into(), "an empty field"),
-        (
-            "1\tmeaning\ta\n1\tmeaning\tb\n".into(),
-            "test:2: a second line",
-        ),
+        ("1\tmeaning\ta\n1\tmeaning\tb\n".into(), "test:2: a second"),
         ("1\tsent\tREST\n".into(), "unknown fact \"sent\""),
     ] {
         let text = text.as_str();
