@@ -342,9 +342,7 @@ impl Table {
             problems.push(format!("code {code}: sent by all versions, yet `not-sent`"));
         }
         for code in self.meanings.keys().filter(|c| !explained(c)) {
-            problems.push(format!(
-                "code {code}: `meaning` without a use or `not-sent`"
-            ));
+            problems.push(format!("code {code}: `meaning` but no answer/`not-sent`"));
         }
         problems
     }
