@@ -16,26 +16,25 @@
 //!
 //! Every wait is bounded. Servers listen on 127.0.0.1 only.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::os::unix::fs::{chown, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context as _, Result};
 use nix::unistd::{geteuid, User};
+use parse_error_codes::ErrorCode;
 
 mod process;
 
-use process::{
-    check_interrupted, free_port, run_capture, run_command, wait_until, Guarded, Signal,
-};
+use process::{check_interrupted, free_port, run_command, wait_until, Guarded, Signal};
 
-use crate::server_truth::{self, Answer, Channel, Origin, Table, TABLE_PATH, VERSIONS};
+use crate::server_truth::{self, Answer, Origin, Table, TABLE_PATH, VERSIONS};
+use crate::{flags::E2e as Options, project_root};
 
 const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
 const POSTGIS_CONTROL: &str = "/usr/share/postgresql/15/extension/postgis.control";
@@ -50,20 +49,6 @@ const TEMP_PREFIX: &str = "parse-error-codes-e2e-";
 const INSTALL_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 const START_TIMEOUT: Duration = Duration::from_secs(90);
 const TESTS_TIMEOUT: Duration = Duration::from_secs(30 * 60);
-const SHORT_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// What `cargo xtask e2e` was asked to do.
-#[derive(Debug, Default)]
-pub struct Options {
-    pub server: Option<String>,
-    pub bless: bool,
-    pub keep: bool,
-    pub serve: Option<Duration>,
-}
-
-fn root() -> PathBuf {
-    crate::project_root()
-}
 
 /// How long each part took, printed at the end.
 #[derive(Default)]
@@ -82,10 +67,7 @@ impl Timings {
 pub fn run(options: &Options) -> Result<()> {
     let versions: Vec<&str> = match (&options.server, options.serve) {
         (Some(v), _) if VERSIONS.contains(&v.as_str()) => vec![v],
-        (Some(v), _) => bail!(
-            "unknown version {v:?}: expected one of {}",
-            VERSIONS.join(", ")
-        ),
+        (Some(v), _) => bail!("unknown version {v:?}: expected one of {VERSIONS:?}"),
         (None, Some(_)) => vec![VERSIONS[VERSIONS.len() - 1]],
         (None, None) => VERSIONS.to_vec(),
     };
@@ -94,9 +76,8 @@ pub fn run(options: &Options) -> Result<()> {
     let mut timings = Timings::default();
     timings.time("PostgreSQL packages", ensure_postgres)?;
     for version in &versions {
-        timings.time(&format!("npm ci {version}"), || {
-            ensure_node_modules(version)
-        })?;
+        let part = format!("npm ci {version}");
+        timings.time(&part, || ensure_node_modules(version))?;
     }
     if options.serve.is_none() {
         timings.time("cargo build", build_rust)?;
@@ -151,7 +132,7 @@ fn run_version(
     let observed_path = session.dir.join(version).join("observed.tsv");
     // The raw bodies of odd shapes, as the server sent them: to reproduce a decoding
     // problem without a server.
-    let bodies = root().join("target/e2e-bodies").join(version);
+    let bodies = project_root().join("target/e2e-bodies").join(version);
     let _ = fs::remove_dir_all(&bodies);
     let mut envs: Vec<(&str, String)> = KEYS.iter().map(|(k, v)| (*k, v.to_string())).collect();
     envs.extend([
@@ -162,7 +143,7 @@ fn run_version(
         ("PARSE_E2E_BODIES", bodies.display().to_string()),
     ]);
     envs.extend(options.bless.then(|| ("PARSE_E2E_BLESS", "1".to_string())));
-    if let Some(duration) = options.serve {
+    if let Some(duration) = options.serve.map(Duration::from_secs) {
         println!("e2e: serving for {duration:?}; stop with Ctrl-C. Environment for the tests:");
         envs.iter().for_each(|(k, v)| println!("export {k}={v}"));
         let _ = wait_until("serving", duration, || Ok(false));
@@ -171,23 +152,24 @@ fn run_version(
     let mut problems = Vec::new();
     let tests = timings.time(&format!("tests {version}"), || {
         let mut command = cargo("test -p xtask --test e2e -- --ignored --test-threads=2");
-        command.envs(envs.iter().map(|(k, v)| (k, v)));
+        command.envs(envs.iter().cloned());
         run_command("cargo test --test e2e", command, TESTS_TIMEOUT)
     })?;
     if !tests.success() {
         problems.push(format!("the end-to-end tests failed ({tests})"));
     }
-    let table = Table::load(&root())?;
+    let table = Table::load(&project_root())?;
     let observed = read_observed(&observed_path, version);
     // When blessing, the example's answers are compared with this run's.
     let expected = match (&observed, options.bless) {
         (Ok(observed), true) => Table::from_answers(observed.clone()),
         _ => table.clone(),
     };
-    let example = || run_rest_client(&envs, version, &expected);
+    let output = session.dir.join(version).join("rest_client.txt");
+    let example = || rest_client(&envs, version, &expected, &output);
     let example = timings.time(&format!("rest_client {version}"), example);
     problems.extend(example.err().map(|e| format!("{e:#}")));
-    session.stop_parse_server();
+    session.parse.take();
     let summary = match observed {
         Ok(observed) => {
             let bless = options.bless && problems.is_empty();
@@ -204,65 +186,43 @@ fn run_version(
 }
 
 fn read_observed(path: &Path, version: &str) -> Result<Vec<Answer>> {
-    let text =
-        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let answers = Table::parse(&text, &path.display().to_string())?.answers;
+    let at = path.display().to_string();
+    let text = fs::read_to_string(path).context(format!("cannot read {at}"))?;
+    let answers = Table::parse(&text, &at)?.answers;
     let version_ok = answers.iter().all(|a| a.version == version);
-    ensure!(version_ok, "{}: answers of another version", path.display());
+    ensure!(version_ok, "{at}: answers of another version");
     Ok(answers)
 }
 
 /// Prints what the server itself answered, over which channels; returns the summary.
 fn report(observed: &[Answer], version: &str) -> String {
-    let names = server_truth::document();
-    let codes = |origin: Origin, channel: Option<Channel>| -> BTreeSet<i32> {
-        let matches = |a: &&Answer| a.origin == origin && channel.is_none_or(|c| a.channel == c);
-        observed
-            .iter()
-            .filter(matches)
-            .filter_map(|a| a.code)
-            .collect()
-    };
-    let (documented, outside): (Vec<i32>, Vec<i32>) = codes(Origin::Server, None)
-        .into_iter()
-        .partition(|c| names.contains_key(c));
-    let summary = format!("answered by the server itself: {} codes", documented.len());
+    let run = Table::from_answers(observed.to_vec());
+    let (documented, outside, channels) = run.sent(version);
+    let summary = format!("answered by the server itself: {documented} codes");
     println!(
         "e2e: parse-server {version}: {summary} (of {})",
-        names.len()
+        server_truth::document().len()
     );
-    let channels = Channel::ALL.map(|ch| (ch.name(), codes(Origin::Server, Some(ch)).len()));
-    println!(
-        "e2e: channels: {}",
-        channels
-            .map(|(ch, n)| format!("{ch} ({n} codes)"))
-            .join(", ")
-    );
+    let channels = channels.map(|(channel, n)| format!("{channel} ({n} codes)"));
+    println!("e2e: channels: {}", channels.join(", "));
     println!("e2e: codes outside the document sent by the server: {outside:?}");
-    println!(
-        "e2e: passed through from Cloud Code: {:?}",
-        codes(Origin::Cloud, None)
-    );
+    let cloud = run.codes(version, Origin::Cloud, None);
+    println!("e2e: passed through from Cloud Code: {cloud:?}");
     summary
 }
 
 /// Compares the run with the table, printing every difference, or blesses it; returns
 /// the problems.
 fn compare(table: &Table, observed: &[Answer], version: &str, bless: bool) -> Result<Vec<String>> {
-    let mut problems = Vec::new();
-    for channel in Channel::ALL {
-        let used =
-            |a: &Answer| a.origin == Origin::Server && a.code.is_some() && a.channel == channel;
-        if !observed.iter().any(used) {
-            problems.push(format!(
-                "no code came over {}: every channel must be provoked",
-                channel.name()
-            ));
-        }
-    }
+    let (_, _, channels) = Table::from_answers(observed.to_vec()).sent(version);
+    let silent = channels.iter().filter(|(_, codes)| *codes == 0);
+    let mut problems: Vec<String> = (silent.map(|(channel, _)| {
+        format!("no code came over {channel}: every channel must be provoked")
+    }))
+    .collect();
     if bless {
         let blessed = table.blessed(version, observed)?;
-        let changed = server_truth::sync(&root(), &blessed, false)?;
+        let changed = server_truth::sync(&project_root(), &blessed, false)?;
         println!("e2e: --bless {version}: rewrote [{}]", changed.join(", "));
         problems.extend(blessed.problems());
         return Ok(problems);
@@ -271,19 +231,18 @@ fn compare(table: &Table, observed: &[Answer], version: &str, bless: bool) -> Re
     println!("e2e: {version}: {} differences from the table", diff.len());
     diff.iter().for_each(|d| println!("  {d}"));
     if !diff.is_empty() {
+        let (n, bless) = (diff.len(), server_truth::BLESS_COMMAND);
         problems.push(format!(
-            "{} answers differ from {TABLE_PATH}; if intended, run `{} --server {version}` \
-             and review the diff of the table, README.md and src/server_truth.md",
-            diff.len(),
-            server_truth::BLESS_COMMAND
+            "{n} answers differ from {TABLE_PATH}; if intended, run `{bless} --server {version}` \
+             and review the diff of the table, README.md and src/server_truth.md"
         ));
     }
     Ok(problems)
 }
 
 /// The `rest_client` example on a few failing requests; each must print what `expected`
-/// says the same request of the suite answers.
-fn run_rest_client(envs: &[(&str, String)], version: &str, expected: &Table) -> Result<()> {
+/// says the same request of the suite answers. Its stdout goes to `out`.
+fn rest_client(envs: &[(&str, String)], version: &str, expected: &Table, out: &Path) -> Result<()> {
     // The request of the suite that asks the same, and the arguments, separated by spaces.
     let cases = [
         "objects: a missing object = GET /classes/GameScore/doesNotExist",
@@ -294,61 +253,46 @@ fn run_rest_client(envs: &[(&str, String)], version: &str, expected: &Table) -> 
     let mut failures = Vec::new();
     for case in cases {
         let (request, args) = case.split_once(" = ").expect("a request and arguments");
-        let answer = expected
-            .answer(version, request)
-            .with_context(|| format!("no answer to {request:?}"))?;
-        let mut command = cargo("run --quiet -p xtask --example rest_client --");
-        command
-            .args(args.split(' '))
-            .envs(envs.iter().map(|(k, v)| (k, v)));
-        let (status, stdout) = run_capture("rest_client", command)?;
-        stdout.lines().for_each(|line| println!("    | {line}"));
-        let code = parse_error_codes::ErrorCode::new(answer.code.context("a request with a code")?);
+        let answer = expected.answer(version, request);
+        let answer = answer.with_context(|| format!("no answer to {request:?}"))?;
+        let code = ErrorCode::new(answer.code.context("a request with a code")?);
         let kinds: Vec<&str> = code.kinds().iter().map(|kind| kind.name()).collect();
-        let kinds = if kinds.is_empty() {
-            "(not in the document)".into()
-        } else {
-            kinds.join(", ")
-        };
-        let status_line = format!("HTTP {}", answer.status.unwrap_or_default());
-        let needles = [
-            status_line,
-            format!("code: {}", code.get()),
-            format!("kinds: {kinds}"),
-        ];
-        let lacks: Vec<&String> = needles
-            .iter()
-            .filter(|n| !stdout.lines().any(|l| l == *n))
-            .collect();
+        let mut kinds = kinds.join(", ");
+        if kinds.is_empty() {
+            kinds = "(not in the document)".into();
+        }
+        let http = format!("HTTP {}", answer.status.unwrap_or_default());
+        let (code, kinds) = (format!("code: {}", code.get()), format!("kinds: {kinds}"));
+        let needles = [http, code, kinds];
+        let mut command = cargo("run --quiet -p xtask --example rest_client --");
+        command.args(args.split(' ')).envs(envs.iter().cloned());
+        command.stdout(fs::File::create(out)?);
+        let status = run_command("rest_client", command, START_TIMEOUT)?;
+        let stdout = fs::read_to_string(out)?;
+        stdout.lines().for_each(|line| println!("    | {line}"));
+        let lacks = |needle: &&String| !stdout.lines().any(|line| line == *needle);
+        let lacks: Vec<&String> = needles.iter().filter(lacks).collect();
         if status.code() != Some(1) || !lacks.is_empty() {
             failures.push(format!("{args}: {status}, lacks {lacks:?}"));
         }
     }
-    println!(
-        "e2e: rest_client: {} of {} requests as expected",
-        cases.len() - failures.len(),
-        cases.len()
-    );
-    ensure!(
-        failures.is_empty(),
-        "the rest_client example misbehaved:\n  {}",
-        failures.join("\n  ")
-    );
+    let (passed, total) = (cases.len() - failures.len(), cases.len());
+    println!("e2e: rest_client: {passed} of {total} requests as expected");
+    let failures = failures.join("\n  ");
+    ensure!(failures.is_empty(), "the example misbehaved:\n  {failures}");
     Ok(())
+}
+
+/// `program` with these arguments, separated by spaces, in the project root.
+fn command(program: impl AsRef<std::ffi::OsStr>, args: &str) -> Command {
+    let mut command = Command::new(program);
+    command.current_dir(project_root()).args(args.split(' '));
+    command
 }
 
 /// `cargo` with these arguments, separated by spaces.
 fn cargo(args: &str) -> Command {
-    let mut command = Command::new(crate::cargo());
-    command.current_dir(root()).args(args.split(' '));
-    command
-}
-
-/// `program` with these arguments, separated by spaces.
-fn command(program: &str, args: &str) -> Command {
-    let mut command = Command::new(program);
-    command.args(args.split(' '));
-    command
+    command(crate::cargo(), args)
 }
 
 /// Runs `command` (`what`, for messages) within `timeout`; fails unless it succeeds.
@@ -359,10 +303,8 @@ fn run_checked(what: &str, command: Command, timeout: Duration) -> Result<()> {
 }
 
 fn build_rust() -> Result<()> {
-    for args in [
-        "test -p xtask --test e2e --no-run",
-        "build -p xtask --example rest_client",
-    ] {
+    let tests = "test -p xtask --test e2e --no-run";
+    for args in [tests, "build -p xtask --example rest_client"] {
         run_checked(&format!("cargo {args}"), cargo(args), TESTS_TIMEOUT)?;
     }
     Ok(())
@@ -386,17 +328,15 @@ fn ensure_postgres() -> Result<()> {
         apt.env("DEBIAN_FRONTEND", "noninteractive");
         run_checked(&format!("apt-get {args}"), apt, INSTALL_TIMEOUT)?;
     }
-    ensure!(
-        Path::new(POSTGIS_CONTROL).exists(),
-        "no {POSTGIS_CONTROL} after apt-get"
-    );
+    let installed = Path::new(POSTGIS_CONTROL).exists();
+    ensure!(installed, "no {POSTGIS_CONTROL} after apt-get");
     Ok(())
 }
 
 /// Runs `npm ci` in `tests/e2e/<version>/` unless its node_modules was installed from
 /// exactly the committed lock file.
 fn ensure_node_modules(version: &str) -> Result<()> {
-    let dir = root().join("tests/e2e").join(version);
+    let dir = project_root().join("tests/e2e").join(version);
     let lock = fs::read(dir.join("package-lock.json")).context("no package-lock.json")?;
     let stamp = dir.join("node_modules/.parse-error-codes-e2e.lock");
     if fs::read(&stamp).is_ok_and(|installed| installed == lock) {
@@ -405,11 +345,8 @@ fn ensure_node_modules(version: &str) -> Result<()> {
     println!("e2e: installing parse-server {version} with npm ci");
     let mut npm = command("npm", "ci --ignore-scripts --no-audit --no-fund");
     npm.current_dir(&dir).arg("--loglevel=error");
-    run_checked(
-        &format!("npm ci in {}", dir.display()),
-        npm,
-        INSTALL_TIMEOUT,
-    )?;
+    let what = format!("npm ci in {}", dir.display());
+    run_checked(&what, npm, INSTALL_TIMEOUT)?;
     fs::write(&stamp, &lock).with_context(|| format!("cannot write {}", stamp.display()))
 }
 
@@ -428,25 +365,18 @@ struct Session {
 
 impl Session {
     fn new(keep: bool) -> Result<Session> {
-        let postgres = || {
-            User::from_name("postgres")?.context("running as root, but there is no `postgres` user")
-        };
-        let run_as = if geteuid().is_root() {
-            Some(postgres()?)
-        } else {
-            None
-        };
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)?
-            .subsec_nanos();
-        let name = format!("{TEMP_PREFIX}{}-{nanos:x}", std::process::id());
-        let dir = std::env::temp_dir().join(name);
+        let postgres = || User::from_name("postgres")?.context("root, but no `postgres` user");
+        let run_as = geteuid().is_root().then(postgres).transpose()?;
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?;
+        let (pid, nanos) = (std::process::id(), nanos.subsec_nanos());
+        let dir = std::env::temp_dir().join(format!("{TEMP_PREFIX}{pid}-{nanos:x}"));
         fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o755))?;
         println!("e2e: temporary directory {}", dir.display());
+        let (parse, postgres) = (None, None);
         Ok(Session {
-            parse: None,
-            postgres: None,
+            parse,
+            postgres,
             dir,
             keep,
             run_as,
@@ -461,7 +391,7 @@ impl Session {
                 fs::create_dir(&path)?;
                 fs::set_permissions(&path, fs::Permissions::from_mode(mode))?;
             }
-            None => drop(fs::File::create(&path)?),
+            None => drop(fs::File::options().create(true).append(true).open(&path)?),
         }
         if let Some(user) = &self.run_as {
             chown(&path, Some(user.uid.as_raw()), Some(user.gid.as_raw()))?;
@@ -469,15 +399,11 @@ impl Session {
         Ok(path)
     }
 
-    fn pg_command(&self, program: &str, log: &str) -> Result<Command> {
-        let log = fs::OpenOptions::new()
-            .append(true)
-            .open(self.pg_path(log, None)?)?;
+    /// A PostgreSQL program that appends its output to `log`.
+    fn pg_command(&self, program: &str, log: &str, args: &[&str]) -> Result<Command> {
         let mut command = Command::new(Path::new(PG_BIN).join(program));
-        command
-            .current_dir(&self.dir)
-            .stdout(log.try_clone()?)
-            .stderr(log);
+        log_to(&mut command, &self.pg_path(log, None)?)?;
+        command.current_dir(&self.dir).args(args);
         command.env("LC_ALL", "C.UTF-8").env_remove("PGDATA");
         if let Some(user) = &self.run_as {
             command.uid(user.uid.as_raw()).gid(user.gid.as_raw());
@@ -485,96 +411,80 @@ impl Session {
         Ok(command)
     }
 
-    fn start_postgres(&mut self) -> Result<u16> {
-        let data = self.pg_path("pgdata", Some(0o700))?;
-        let socket = self.pg_path("pgsocket", Some(0o755))?;
-        let mut initdb = self.pg_command("initdb", "initdb.log")?;
-        let args = "-U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 --no-sync";
-        initdb.arg("-D").arg(&data).args(args.split(' '));
-        self.check(
-            run_command("initdb", initdb, START_TIMEOUT)?,
-            "initdb",
-            "initdb.log",
-        )?;
-        let port = free_port()?;
-        let mut postgres = self.pg_command("postgres", "postgres.log")?;
-        postgres
-            .arg("-D")
-            .arg(&data)
-            .args(["-p", &port.to_string()]);
-        let socket = format!("unix_socket_directories={}", socket.display());
-        for setting in [
-            "listen_addresses=127.0.0.1",
-            &socket,
-            "fsync=off",
-            "full_page_writes=off",
-        ] {
-            postgres.args(["-c", setting]);
-        }
-        // SIGINT: a fast shutdown (also the watchdog's signal).
-        let mut server = Guarded::spawn_server("postgres", postgres, Signal::SIGINT)?;
-        let ready = wait_until("PostgreSQL", START_TIMEOUT, || {
-            ensure!(
-                server.try_wait().is_none(),
-                "postgres exited:\n{}",
-                self.tail("postgres.log")
-            );
-            Ok(self.psql_status(port, "postgres", "SELECT 1")?.success())
-        });
-        self.postgres = Some(server);
-        ready.map(|()| port)
+    /// Runs a PostgreSQL program; fails with the last lines of its log.
+    fn pg_run(&self, program: &str, log: &str, args: &[&str]) -> Result<()> {
+        let command = self.pg_command(program, log, args)?;
+        let status = run_command(program, command, START_TIMEOUT)?;
+        let tail = || self.tail(log);
+        ensure!(status.success(), "{args:?} failed ({status}):\n{}", tail());
+        Ok(())
     }
 
-    fn psql_status(&self, port: u16, database: &str, sql: &str) -> Result<ExitStatus> {
-        let mut command = self.pg_command("psql", "psql.log")?;
-        let uri = format!("postgres://postgres@127.0.0.1:{port}/{database}");
-        command.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &uri, "-c", sql]);
-        run_command("psql", command, SHORT_TIMEOUT)
+    fn start_postgres(&mut self) -> Result<u16> {
+        let data = self.pg_path("pgdata", Some(0o700))?;
+        let data = data.to_str().context("a temporary path not in UTF-8")?;
+        let socket = self.pg_path("pgsocket", Some(0o755))?;
+        let initdb = "-U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 --no-sync -D";
+        let mut initdb: Vec<&str> = initdb.split(' ').collect();
+        initdb.push(data);
+        self.pg_run("initdb", "initdb.log", &initdb)?;
+        let port = free_port()?;
+        let port_arg = port.to_string();
+        let socket = format!("unix_socket_directories={}", socket.display());
+        let listen = "listen_addresses=127.0.0.1";
+        let mut args = vec!["-D", data, "-p", &port_arg];
+        for setting in [listen, &socket, "fsync=off", "full_page_writes=off"] {
+            args.extend(["-c", setting]);
+        }
+        let postgres = self.pg_command("postgres", "postgres.log", &args)?;
+        // SIGINT: a fast shutdown (also the watchdog's signal).
+        let postgres = Guarded::spawn_server("postgres", postgres, Signal::SIGINT)?;
+        let ready = || self.psql(port, "postgres", "SELECT 1").is_ok();
+        self.postgres = Some(self.wait_ready("postgres.log", postgres, ready)?);
+        Ok(port)
     }
 
     fn psql(&self, port: u16, database: &str, sql: &str) -> Result<()> {
-        self.check(self.psql_status(port, database, sql)?, sql, "psql.log")
+        let uri = format!("postgres://postgres@127.0.0.1:{port}/{database}");
+        let args = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &uri, "-c", sql];
+        self.pg_run("psql", "psql.log", &args)
+    }
+
+    /// Waits until a server is `ready`; fails early, with its log's tail, when it exits.
+    fn wait_ready(
+        &self,
+        log: &str,
+        mut server: Guarded,
+        ready: impl Fn() -> bool,
+    ) -> Result<Guarded> {
+        let name = server.name.clone();
+        wait_until(&name, START_TIMEOUT, || {
+            let exited = server.try_wait().is_some();
+            ensure!(!exited, "{name} exited:\n{}", self.tail(log));
+            Ok(ready())
+        })?;
+        Ok(server)
     }
 
     /// Starts one version's Parse Server on a fresh database; returns its port.
     fn start_parse_server(&mut self, version: &str, pg_port: u16, database: &str) -> Result<u16> {
         let work = self.dir.join(version);
         fs::create_dir_all(&work)?;
-        let log = fs::File::create(work.join("parse-server.log"))?;
-        let port = free_port()?;
-        let e2e = root().join("tests/e2e");
+        let (port, e2e) = (free_port()?, project_root().join("tests/e2e"));
+        let uri = format!("postgres://postgres@127.0.0.1:{pg_port}/{database}");
         let mut command = Command::new("node");
         // Parse Server writes ./logs and ./files relative to its working directory.
-        command
-            .current_dir(&work)
-            .arg(e2e.join("server.js"))
-            .envs(KEYS);
-        command
-            .stdout(log.try_clone()?)
-            .stderr(log)
-            .env("NODE_ENV", "production");
+        command.current_dir(&work).arg(e2e.join("server.js"));
+        command.envs(KEYS).env("NODE_ENV", "production");
         command.env("NODE_PATH", e2e.join(version).join("node_modules"));
-        command
-            .env("PARSE_E2E_PORT", port.to_string())
-            .env("PARSE_E2E_WORK_DIR", &work);
-        let uri = format!("postgres://postgres@127.0.0.1:{pg_port}/{database}");
+        command.env("PARSE_E2E_PORT", port.to_string());
         command.env("PARSE_E2E_DATABASE_URI", uri);
-        let mut server = Guarded::spawn_server("parse-server", command, Signal::SIGTERM)?;
+        command.env("PARSE_E2E_WORK_DIR", &work);
         let log = format!("{version}/parse-server.log");
-        let ready = wait_until("Parse Server", START_TIMEOUT, || {
-            ensure!(
-                server.try_wait().is_none(),
-                "parse-server exited:\n{}",
-                self.tail(&log)
-            );
-            Ok(health_ok(port))
-        });
-        self.parse = Some(server);
-        ready.map(|()| port)
-    }
-
-    fn stop_parse_server(&mut self) {
-        self.parse.take();
+        log_to(&mut command, &self.dir.join(&log))?;
+        let server = Guarded::spawn_server("parse-server", command, Signal::SIGTERM)?;
+        self.parse = Some(self.wait_ready(&log, server, || health_ok(port))?);
+        Ok(port)
     }
 
     fn tail(&self, log: &str) -> String {
@@ -590,16 +500,13 @@ impl Session {
             eprintln!("e2e: last lines of {log}:\n{}", self.tail(log));
         }
     }
+}
 
-    /// Fails with the log's last lines when a PostgreSQL command failed.
-    fn check(&self, status: ExitStatus, what: &str, log: &str) -> Result<()> {
-        ensure!(
-            status.success(),
-            "{what} failed ({status}):\n{}",
-            self.tail(log)
-        );
-        Ok(())
-    }
+/// Appends the command's stdout and stderr to the file at `path`.
+fn log_to(command: &mut Command, path: &Path) -> Result<()> {
+    let log = fs::File::options().create(true).append(true).open(path)?;
+    command.stdout(log.try_clone()?).stderr(log);
+    Ok(())
 }
 
 /// Stops both servers (Parse Server first) and removes the directory, however the run ends.
@@ -624,26 +531,21 @@ fn health_ok(port: u16) -> bool {
         return false;
     };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    let request = format!(
-        "GET /parse/health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    );
+    let request = "GET /parse/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     let mut response = String::new();
-    let _ = stream
-        .write_all(request.as_bytes())
-        .and_then(|()| stream.read_to_string(&mut response));
+    let sent = stream.write_all(request.as_bytes());
+    let _ = sent.and_then(|()| stream.read_to_string(&mut response));
     response.starts_with("HTTP/1.1 200") && response.contains("\"ok\"")
 }
 
 /// Removes temporary directories left by runs whose process no longer exists (SIGKILL).
 fn remove_stale_temp_dirs() {
-    let Ok(entries) = fs::read_dir(std::env::temp_dir()) else {
-        return;
-    };
+    let entries = fs::read_dir(std::env::temp_dir()).into_iter().flatten();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let pid = name
             .strip_prefix(TEMP_PREFIX)
-            .and_then(|rest| rest.split('-').next());
+            .and_then(|r| r.split('-').next());
         let stale = pid.is_some_and(|pid| !Path::new("/proc").join(pid).exists());
         if stale && fs::remove_dir_all(entry.path()).is_ok() {
             println!("e2e: removed stale {}", entry.path().display());

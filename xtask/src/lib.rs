@@ -173,12 +173,7 @@ fn run(flags: flags::Xtask) -> Result<()> {
         XtaskCmd::NoStd(_) => no_std::run(&sh),
         XtaskCmd::BenchBuild(flags) => bench_build::run(&sh, runs(flags.runs)?, flags.keep),
         XtaskCmd::BenchGenerator(flags) => bench_generator::run(&sh, runs(flags.runs)?),
-        XtaskCmd::E2e(flags) => e2e::run(&e2e::Options {
-            server: flags.server,
-            bless: flags.bless,
-            keep: flags.keep,
-            serve: flags.serve.map(std::time::Duration::from_secs),
-        }),
+        XtaskCmd::E2e(flags) => e2e::run(&flags),
         XtaskCmd::ServerTruth(flags) => server_truth::run(flags.check),
         XtaskCmd::Mutants(flags) => mutants::run(&sh, flags.group, flags.shard.as_deref()),
     }

@@ -2,22 +2,16 @@
 //! of the end-to-end suite, and from that, which documented codes each version sends, over
 //! which channel, with which HTTP status, and why it never sends the others.
 //!
-//! The table is data, `tests/snapshots/server-truth.tsv`, read and written with `csv` +
-//! serde, one fact per line (tab-separated, `#` comments) so that a change reads well as a
-//! diff. The first field is a code (`-` for an answer without one), the second the fact:
-//! `answer` lines are what `cargo xtask e2e` observed, per version and request (a run fails
-//! on a difference, `--bless` rewrites them); `meaning` and `not-sent` lines are written by
-//! hand, and blessing keeps them.
-//!
-//! `cargo xtask server-truth` renders the table into the README (between markers) and into
-//! `src/server_truth.md`, the crate's documentation page, with the section "What changes
-//! when you upgrade"; a unit test below fails when either is out of sync with the data.
+//! The table is data, `tests/snapshots/server-truth.tsv` (its header says the format), one
+//! fact per line so that a change reads well as a diff. `cargo xtask server-truth` renders it
+//! into the README and `src/server_truth.md`; a unit test fails when they are out of sync.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
 use anyhow::{bail, ensure, Context as _, Result};
+use csv::{QuoteStyle, StringRecord};
 use parse_error_codes::ErrorKind;
 use serde::{Deserialize, Serialize};
 
@@ -233,9 +227,7 @@ const TABLE_HEADER: &str = "\
 fn write_rows<T: Serialize>(rows: &[T]) -> Result<String> {
     let mut writer = csv::WriterBuilder::new();
     writer.delimiter(b'\t').has_headers(false).flexible(true);
-    let mut writer = writer
-        .quote_style(csv::QuoteStyle::Never)
-        .from_writer(Vec::new());
+    let mut writer = writer.quote_style(QuoteStyle::Never).from_writer(vec![]);
     rows.iter().try_for_each(|row| writer.serialize(row))?;
     Ok(String::from_utf8(writer.into_inner()?)?)
 }
@@ -243,26 +235,17 @@ fn write_rows<T: Serialize>(rows: &[T]) -> Result<String> {
 impl Table {
     /// Reads the table (or a file of observed answers); an error names the line.
     pub fn parse(text: &str, source: &str) -> Result<Table> {
-        let mut reader = csv::ReaderBuilder::new();
-        reader
-            .delimiter(b'\t')
-            .has_headers(false)
-            .flexible(true)
-            .quoting(false);
         let mut table = Table::default();
         // One line at a time, so that an error names the line (csv's own line numbers skip
-        // comments and empty lines).
+        // comments and empty lines). No quoting: a field is whatever lies between tabs.
         for (index, line) in text.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
             let at = format!("{source}:{}", index + 1);
-            let record = reader.from_reader(line.as_bytes()).records().next();
-            let record = record.context("no record")?.context(at.clone())?;
-            ensure!(
-                record.iter().all(|f| !f.trim().is_empty()),
-                "{at}: an empty field"
-            );
+            let record = StringRecord::from(line.split('\t').collect::<Vec<_>>());
+            let empty = record.iter().any(|field| field.trim().is_empty());
+            ensure!(!empty, "{at}: an empty field");
             let new = match record.get(1).unwrap_or_default() {
                 "answer" => {
                     let answer: Answer = record.deserialize(None).context(at.clone())?;
@@ -290,92 +273,76 @@ impl Table {
 
     /// A table of these answers only (no hand-written lines).
     pub fn from_answers(answers: Vec<Answer>) -> Table {
+        let hand_written = Table::default();
         Table {
             answers,
-            ..Table::default()
+            ..hand_written
         }
     }
 
     pub fn load(root: &Path) -> Result<Table> {
-        let path = root.join(TABLE_PATH);
-        let text =
-            fs::read_to_string(&path).with_context(|| format!("cannot read {TABLE_PATH}"))?;
+        let text = fs::read_to_string(root.join(TABLE_PATH)).context(TABLE_PATH)?;
         Table::parse(&text, TABLE_PATH)
     }
 
     /// The file text: the header, then by code (answers without one last): meaning,
     /// not-sent, answers.
     pub fn render(&self) -> Result<String> {
-        let mut codes: BTreeSet<(bool, i32)> = self
-            .answers
-            .iter()
-            .map(|a| (a.code.is_none(), a.code.unwrap_or(0)))
-            .collect();
-        codes.extend(
-            self.meanings
-                .keys()
-                .chain(self.not_sent.keys())
-                .map(|c| (false, *c)),
-        );
+        let hand_written = self.meanings.keys().chain(self.not_sent.keys()).copied();
+        let answered = self.answers.iter().map(|a| a.code);
+        let codes = hand_written.map(Some).chain(answered);
+        let codes: BTreeSet<_> = codes.map(|code| (code.is_none(), code)).collect();
         let mut out = String::from(TABLE_HEADER);
-        for (none, code) in codes {
-            out += &write_rows(self.meanings.get(&code).filter(|_| !none).as_slice())?;
-            out += &write_rows(self.not_sent.get(&code).filter(|_| !none).as_slice())?;
-            let code = (!none).then_some(code);
-            out += &write_rows(
-                &self
-                    .answers
-                    .iter()
-                    .filter(|a| a.code == code)
-                    .collect::<Vec<_>>(),
-            )?;
+        for (_, code) in codes {
+            out += &write_rows(code.and_then(|c| self.meanings.get(&c)).as_slice())?;
+            out += &write_rows(code.and_then(|c| self.not_sent.get(&c)).as_slice())?;
+            let answers: Vec<&Answer> = self.answers.iter().filter(|a| a.code == code).collect();
+            out += &write_rows(&answers)?;
         }
         Ok(out)
     }
 
     /// One version's answer to one request.
     pub fn answer(&self, version: &str, request: &str) -> Option<&Answer> {
-        self.answers
-            .iter()
-            .find(|a| a.version == version && a.request == request)
+        let asked = |a: &&Answer| a.version == version && a.request == request;
+        self.answers.iter().find(asked)
     }
 
-    /// The codes a version's server chose itself.
-    fn sent_codes(&self, version: &str) -> BTreeSet<i32> {
-        let sent = |a: &&Answer| a.version == version && a.origin == Origin::Server;
-        self.answers
-            .iter()
-            .filter(sent)
-            .filter_map(|a| a.code)
-            .collect()
+    /// The codes `origin` chose in a version's answers (over `channel`, or any).
+    pub fn codes(&self, version: &str, origin: Origin, channel: Option<Channel>) -> BTreeSet<i32> {
+        let over = |a: &&Answer| channel.is_none_or(|c| a.channel == c);
+        let answers = self.answers.iter().filter(over);
+        let chosen = answers.filter(|a| a.version == version && a.origin == origin);
+        chosen.filter_map(|a| a.code).collect()
+    }
+
+    /// What a version's server sends itself: how many documented codes, the codes outside
+    /// the document, and how many codes over each channel.
+    pub fn sent(&self, version: &str) -> (usize, Vec<i32>, [(&'static str, usize); 5]) {
+        let (names, sent) = (document(), self.codes(version, Origin::Server, None));
+        let documented = sent.iter().filter(|c| names.contains_key(c)).count();
+        let outside = sent.into_iter().filter(|c| !names.contains_key(c));
+        let over = |c: Channel| (c.name(), self.codes(version, Origin::Server, Some(c)).len());
+        (documented, outside.collect(), Channel::ALL.map(over))
     }
 
     /// What is wrong with the table: every documented code is sent by some version or has
     /// a reason, never both for every version; every meaning is of a code the table uses.
     pub fn problems(&self) -> Vec<String> {
-        let sent: Vec<BTreeSet<i32>> = VERSIONS.iter().map(|v| self.sent_codes(v)).collect();
+        let sent = VERSIONS.map(|v| self.codes(v, Origin::Server, None));
         let explained =
             |code: &i32| sent.iter().any(|s| s.contains(code)) || self.not_sent.contains_key(code);
         let mut problems = Vec::new();
-        for (code, names) in document().iter().filter(|(code, _)| !explained(code)) {
-            problems.push(format!(
-                "code {code} ({}) is sent by no version and has no `not-sent` line",
-                names.join("/")
-            ));
+        for (code, names) in document().into_iter().filter(|(c, _)| !explained(c)) {
+            let (names, why) = (names.join("/"), "and has no `not-sent` line");
+            problems.push(format!("code {code} ({names}) is sent by no version {why}"));
         }
-        for code in self
-            .not_sent
-            .keys()
-            .filter(|c| sent.iter().all(|s| s.contains(c)))
-        {
-            problems.push(format!(
-                "code {code} is sent by every version and has a `not-sent` line"
-            ));
+        let everywhere = |c: &&i32| sent.iter().all(|s| s.contains(c));
+        for code in self.not_sent.keys().filter(everywhere) {
+            problems.push(format!("code {code}: sent by all versions, yet `not-sent`"));
         }
         for code in self.meanings.keys().filter(|c| !explained(c)) {
-            problems.push(format!(
-                "code {code} has a `meaning` but is neither sent nor `not-sent`"
-            ));
+            problems.push(format!("code {code}: `meaning` but no answer/`not-sent`"));
         }
         problems
     }
@@ -390,35 +357,23 @@ impl Table {
 
     /// Every difference between a version's answers in the table and those observed.
     pub fn diff(&self, version: &str, observed: &[Answer]) -> Vec<String> {
-        let describe = |a: &Answer| format!("{} ({} {})", a.summary(), a.channel.name(), a.route);
+        let describe = |a: Option<&Answer>, side: &str, none: &str| match a {
+            Some(a) => format!("{side} {} ({} {})", a.summary(), a.channel.name(), a.route),
+            None => none.to_string(),
+        };
         let observed = Table::from_answers(observed.to_vec());
+        let ours = self.answers.iter().filter(|a| a.version == version);
+        let unknown = |o: &&Answer| self.answer(version, &o.request).is_none();
         let mut out = Vec::new();
-        for expected in self.answers.iter().filter(|a| a.version == version) {
-            match observed.answer(version, &expected.request) {
-                Some(o) if o == expected => {}
-                Some(o) => out.push(format!(
-                    "{:?}: table {}, run {}",
-                    o.request,
-                    describe(expected),
-                    describe(o)
-                )),
-                None => out.push(format!(
-                    "{:?}: table {}, not asked",
-                    expected.request,
-                    describe(expected)
-                )),
+        let new = observed.answers.iter().filter(unknown);
+        for request in ours.chain(new).map(|a| &a.request) {
+            let table = self.answer(version, request);
+            let run = observed.answer(version, request);
+            if table != run {
+                let table = describe(table, "table", "not in the table");
+                let run = describe(run, "run", "not asked");
+                out.push(format!("{request:?}: {table}, {run}"));
             }
-        }
-        for o in observed
-            .answers
-            .iter()
-            .filter(|o| self.answer(version, &o.request).is_none())
-        {
-            out.push(format!(
-                "{:?}: not in the table, run {}",
-                o.request,
-                describe(o)
-            ));
         }
         out
     }
@@ -472,11 +427,10 @@ pub fn document() -> BTreeMap<i32, Vec<&'static str>> {
 /// compares; returns the paths that differ.
 pub fn sync(root: &Path, table: &Table, check: bool) -> Result<Vec<String>> {
     let readme = fs::read_to_string(root.join("README.md")).context("cannot read README.md")?;
+    let section = render_readme_section(table);
+    let readme = splice_readme(&readme.replace("\r\n", "\n"), &section)?;
     let files = [
-        (
-            "README.md",
-            splice_readme(&readme.replace("\r\n", "\n"), &render_readme_section(table))?,
-        ),
+        ("README.md", readme),
         ("src/server_truth.md", render_doc_page(table)),
         (TABLE_PATH, table.render()?),
     ];
@@ -485,8 +439,7 @@ pub fn sync(root: &Path, table: &Table, check: bool) -> Result<Vec<String>> {
         let current = fs::read_to_string(root.join(path)).unwrap_or_default();
         if current.replace("\r\n", "\n") != expected {
             if !check {
-                fs::write(root.join(path), &expected)
-                    .with_context(|| format!("cannot write {path}"))?;
+                fs::write(root.join(path), &expected).context(path)?;
             }
             stale.push(path.to_string());
         }
@@ -499,20 +452,13 @@ pub fn sync(root: &Path, table: &Table, check: bool) -> Result<Vec<String>> {
 pub fn run(check: bool) -> Result<()> {
     let root = crate::project_root();
     let table = Table::load(&root)?;
-    let problems = table.problems();
-    ensure!(
-        problems.is_empty(),
-        "{TABLE_PATH} needs attention:\n  {}",
-        problems.join("\n  ")
-    );
-    let stale = sync(&root, &table, check)?;
+    let problems = table.problems().join("\n  ");
+    ensure!(problems.is_empty(), "fix {TABLE_PATH}:\n  {problems}");
+    let stale = sync(&root, &table, check)?.join(", ");
     match (stale.is_empty(), check) {
         (true, _) => println!("server-truth: up to date"),
-        (false, true) => bail!(
-            "{} out of sync with {TABLE_PATH}; fix: run `cargo xtask server-truth`",
-            stale.join(", ")
-        ),
-        (false, false) => println!("server-truth: rewrote {}", stale.join(", ")),
+        (false, true) => bail!("{stale} out of sync; fix: run `cargo xtask server-truth`"),
+        (false, false) => println!("server-truth: rewrote {stale}"),
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! Servers are also registered with a watchdog, a `sh` that reads a pipe from this process
 //! and stops them when the pipe closes: when this process dies without cleaning up (SIGKILL).
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
@@ -16,9 +16,6 @@ use anyhow::{ensure, Context as _, Result};
 use nix::sys::signal::killpg;
 pub use nix::sys::signal::Signal;
 use nix::unistd::Pid;
-
-/// How long a captured command may run.
-const CAPTURE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Stops every wait at the next poll once Ctrl-C, SIGTERM or SIGHUP arrived.
 pub fn install_interrupt_handler() {
@@ -33,14 +30,14 @@ pub fn check_interrupted() -> Result<()> {
     Ok(())
 }
 
-/// Polls `ready` every 100 ms until it says yes, fails, or `timeout` passes.
+/// Polls `done` every 100 ms until it says yes, fails, or `timeout` passes.
 pub fn wait_until(
     what: &str,
     timeout: Duration,
-    mut ready: impl FnMut() -> Result<bool>,
+    mut done: impl FnMut() -> Result<bool>,
 ) -> Result<()> {
     let end = Instant::now() + timeout;
-    while !ready()? {
+    while !done()? {
         check_interrupted()?;
         ensure!(Instant::now() < end, "{what}: not done within {timeout:?}");
         std::thread::sleep(Duration::from_millis(100));
@@ -50,55 +47,45 @@ pub fn wait_until(
 
 /// A child process whose whole group is stopped when dropped.
 pub struct Guarded {
-    name: String,
+    pub name: String,
     child: Child,
-    stop_signal: Signal,
+    stop: Signal,
 }
 
 impl Guarded {
-    pub fn spawn(name: &str, mut command: Command, stop_signal: Signal) -> Result<Guarded> {
+    pub fn spawn(name: &str, mut command: Command, stop: Signal) -> Result<Guarded> {
         command.process_group(0).stdin(Stdio::null());
-        let child = command
-            .spawn()
-            .with_context(|| format!("cannot start {name}"))?;
-        Ok(Guarded {
-            name: name.into(),
-            child,
-            stop_signal,
-        })
+        let child = command.spawn().context(format!("cannot start {name}"))?;
+        let name = name.into();
+        Ok(Guarded { name, child, stop })
     }
 
     /// A server: also stopped by the watchdog if this process dies without cleaning up.
-    pub fn spawn_server(name: &str, command: Command, stop_signal: Signal) -> Result<Guarded> {
-        let server = Guarded::spawn(name, command, stop_signal)?;
-        watchdog_register(server.child.id(), stop_signal);
+    pub fn spawn_server(name: &str, command: Command, stop: Signal) -> Result<Guarded> {
+        let server = Guarded::spawn(name, command, stop)?;
+        watchdog_register(server.child.id(), stop);
         Ok(server)
     }
 
     pub fn try_wait(&mut self) -> Option<ExitStatus> {
         self.child.try_wait().ok().flatten()
     }
+}
 
-    /// `stop_signal` to the group, SIGKILL after 10 s, and SIGKILL in any case so that no
-    /// member of the group stays behind.
-    pub fn stop(&mut self) -> Option<ExitStatus> {
+/// `stop` to the group, SIGKILL after 10 s, and SIGKILL in any case so that no member of
+/// the group stays behind.
+impl Drop for Guarded {
+    fn drop(&mut self) {
         let group = Pid::from_raw(self.child.id() as i32);
-        let mut status = self.try_wait();
-        if status.is_none() {
-            let _ = killpg(group, self.stop_signal);
-            let _ = wait_until(&self.name, Duration::from_secs(10), || {
-                status = self.child.try_wait().ok().flatten();
-                Ok(status.is_some())
+        if self.try_wait().is_none() {
+            let _ = killpg(group, self.stop);
+            let name = self.name.clone();
+            let _ = wait_until(&name, Duration::from_secs(10), || {
+                Ok(self.try_wait().is_some())
             });
         }
         let _ = killpg(group, Signal::SIGKILL);
-        status.or_else(|| self.child.wait().ok())
-    }
-}
-
-impl Drop for Guarded {
-    fn drop(&mut self) {
-        self.stop();
+        let _ = self.child.wait();
     }
 }
 
@@ -113,21 +100,16 @@ fn watchdog_register(group: u32, signal: Signal) {
     let mut watchdog = WATCHDOG.lock().unwrap_or_else(|e| e.into_inner());
     if watchdog.is_none() {
         let mut command = Command::new("sh");
-        command
-            .args(["-c", WATCHDOG_SCRIPT])
-            .stdin(Stdio::piped())
-            .process_group(0);
+        command.args(["-c", WATCHDOG_SCRIPT]).process_group(0);
+        command.stdin(Stdio::piped());
         match command.spawn() {
             Ok(mut child) => *watchdog = child.stdin.take().map(|stdin| (child, stdin)),
             Err(e) => eprintln!("e2e: no watchdog ({e}): a killed run may leave servers behind"),
         }
     }
     if let Some((_, stdin)) = watchdog.as_mut() {
-        let _ = writeln!(
-            stdin,
-            "{} {group}",
-            signal.as_str().trim_start_matches("SIG")
-        );
+        let signal = signal.as_str().trim_start_matches("SIG");
+        let _ = writeln!(stdin, "{signal} {group}");
     }
 }
 
@@ -139,37 +121,15 @@ pub fn watchdog_dismiss() {
     }
 }
 
-/// Runs a command to completion (stdout and stderr inherited), within `timeout`.
+/// Runs a command to completion within `timeout`.
 pub fn run_command(name: &str, command: Command, timeout: Duration) -> Result<ExitStatus> {
-    wait_exit(
-        &mut Guarded::spawn(name, command, Signal::SIGTERM)?,
-        timeout,
-    )
-}
-
-pub fn wait_exit(child: &mut Guarded, timeout: Duration) -> Result<ExitStatus> {
+    let mut child = Guarded::spawn(name, command, Signal::SIGTERM)?;
     let mut status = None;
-    wait_until(&child.name.clone(), timeout, || {
+    wait_until(name, timeout, || {
         status = child.try_wait();
         Ok(status.is_some())
     })?;
     status.context("no exit status")
-}
-
-/// Runs a command to completion within a minute, capturing its stdout.
-pub fn run_capture(name: &str, mut command: Command) -> Result<(ExitStatus, String)> {
-    command.stdout(Stdio::piped());
-    let mut child = Guarded::spawn(name, command, Signal::SIGTERM)?;
-    let mut stdout = child.child.stdout.take().context("no stdout")?;
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        stdout.read_to_string(&mut text).map(|_| text)
-    });
-    let status = wait_exit(&mut child, CAPTURE_TIMEOUT)?;
-    let text = reader
-        .join()
-        .map_err(|_| anyhow::anyhow!("{name}: the reader panicked"))??;
-    Ok((status, text))
 }
 
 pub fn free_port() -> Result<u16> {

@@ -3,7 +3,6 @@
 //! with links to the kinds) also gets the full table, code by code.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 
 use anyhow::{Context as _, Result};
 
@@ -32,33 +31,13 @@ fn render_summary(table: &Table) -> String {
          | version | documented codes the server sends itself | codes outside the document | channels (codes over each) |\n\
          | --- | ---: | --- | --- |\n",
     );
-    let names = document();
     for version in VERSIONS {
-        let (documented, outside): (Vec<i32>, Vec<i32>) = table
-            .sent_codes(version)
-            .into_iter()
-            .partition(|c| names.contains_key(c));
-        let channels = Channel::ALL.map(|channel| {
-            let over = |a: &&Answer| {
-                a.version == version && a.origin == Origin::Server && a.channel == channel
-            };
-            let codes: BTreeSet<i32> = table
-                .answers
-                .iter()
-                .filter(over)
-                .filter_map(|a| a.code)
-                .collect();
-            format!("{} {}", channel.name(), codes.len())
-        });
-        let (documented, total) = (documented.len(), names.len());
+        let (documented, outside, channels) = table.sent(version);
         let outside: Vec<String> = outside.iter().map(i32::to_string).collect();
-        writeln!(
-            out,
-            "| {version} | {documented} of {total} | {} | {} |",
-            outside.join(", "),
-            channels.join(", ")
-        )
-        .expect("a String");
+        let channels = channels.map(|(channel, n)| format!("{channel} {n}"));
+        let (outside, channels, total) =
+            (outside.join(", "), channels.join(", "), document().len());
+        out += &format!("| {version} | {documented} of {total} | {outside} | {channels} |\n");
     }
     out + "\nAny code at all also comes back unchanged when Cloud Code throws it (`throw new Parse.Error(9001, ...)`), \
            and a `/batch` item's `error` is whatever its sub-request failed with, not always a Parse error. \
@@ -79,25 +58,16 @@ pub(super) fn render_upgrade(table: &Table, heading: &str) -> String {
         let answers = VERSIONS.map(|v| table.answer(v, request));
         // Versions that were not asked (the suite asks some requests only of some) differ
         // from no one.
-        let first = answers
-            .iter()
-            .flatten()
-            .next()
-            .expect("answered by a version");
+        let mut asked = answers.iter().flatten();
+        let first = asked.next().expect("answered by a version");
         let key = |a: &Answer| (a.status, a.code, a.shape.clone());
-        if answers.iter().flatten().all(|a| key(a) == key(first)) {
+        if asked.all(|a| key(a) == key(first)) {
             continue;
         }
         let cells = answers.map(|a| a.map_or("(not asked)".into(), |a| cell(&a.summary())));
         let route = format!("{} {}", first.channel.name(), first.route);
-        writeln!(
-            out,
-            "| {} | `{}` | {} |",
-            cell(request),
-            cell(&route),
-            cells.join(" | ")
-        )
-        .expect("a String");
+        let (request, route) = (cell(request), cell(&route));
+        out += &format!("| {request} | `{route}` | {} |\n", cells.join(" | "));
     }
     out
 }
@@ -105,72 +75,42 @@ pub(super) fn render_upgrade(table: &Table, heading: &str) -> String {
 /// The full table: every code a version sends, with its routes, then those none sends.
 fn render_codes(table: &Table) -> String {
     let names = document();
+    let link = |name: &&str| format!("[`{name}`](crate::ErrorKind::{name})");
     let names_cell = |code: &i32| match names.get(code) {
-        Some(names) => names
-            .iter()
-            .map(|n| format!("[`{n}`](crate::ErrorKind::{n})"))
-            .collect::<Vec<_>>()
-            .join(", "),
-        None => "(not in the document)".into(),
+        Some(names) => names.iter().map(link).collect(),
+        None => vec!["(not in the document)".to_string()],
     };
-    let meaning = |code: &i32| {
-        table
-            .meanings
-            .get(code)
-            .map_or(String::new(), |m| cell(&m.text))
-    };
+    let meaning = |code: &i32| table.meanings.get(code).map(|m| m.text.as_str());
     let mut out = String::from(
         "\n# Sent by the server\n\n| code | names in the document | provoked by (channel, HTTP status, route; versions where not all) | meaning on the wire, where it differs from the document |\n| ---: | --- | --- | --- |\n",
     );
-    let sent: BTreeSet<i32> = VERSIONS.iter().flat_map(|v| table.sent_codes(v)).collect();
+    let from_server = |v: &&str| table.codes(v, Origin::Server, None);
+    let sent: BTreeSet<i32> = VERSIONS.iter().flat_map(from_server).collect();
     for code in &sent {
         let mut routes: BTreeMap<(Channel, Option<u16>, &str), Vec<&str>> = BTreeMap::new();
-        for a in table
-            .answers
-            .iter()
-            .filter(|a| a.code == Some(*code) && a.origin == Origin::Server)
-        {
+        let from_server = |a: &&Answer| a.code == Some(*code) && a.origin == Origin::Server;
+        for a in table.answers.iter().filter(from_server) {
             let versions = routes.entry((a.channel, a.status, &a.route)).or_default();
             if !versions.contains(&a.version.as_str()) {
                 versions.push(&a.version);
             }
         }
-        let routes: Vec<String> = routes
-            .iter()
-            .map(|((channel, status, route), versions)| {
-                format!(
-                    "{} {} `{}`{}",
-                    channel.name(),
-                    status_text(*status),
-                    cell(route),
-                    versions_note(versions)
-                )
-            })
-            .collect();
-        writeln!(
-            out,
-            "| {code} | {} | {} | {} |",
-            names_cell(code),
-            routes.join("<br>"),
-            meaning(code)
-        )
-        .expect("a String");
+        let routes = routes.iter().map(|((channel, status, route), versions)| {
+            let (status, route, note) =
+                (status_text(*status), cell(route), versions_note(versions));
+            format!("{} {status} `{route}`{note}", channel.name())
+        });
+        let routes: Vec<String> = routes.collect();
+        let (names, routes) = (names_cell(code).join(", "), routes.join("<br>"));
+        let meaning = cell(meaning(code).unwrap_or_default());
+        out += &format!("| {code} | {names} | {routes} | {meaning} |\n");
     }
     out += "\n# Never sent by the server\n\n| code | names in the document | why |\n| ---: | --- | --- |\n";
     for (code, not_sent) in table.not_sent.iter().filter(|(c, _)| !sent.contains(c)) {
-        let extra = table
-            .meanings
-            .get(code)
-            .map(|m| format!(" ({})", m.text))
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "| {code} | {} | {}{} |",
-            names_cell(code),
-            cell(&not_sent.describe()),
-            cell(&extra)
-        )
-        .expect("a String");
+        let extra = meaning(code).map(|m| format!(" ({m})"));
+        let extra = cell(&extra.unwrap_or_default());
+        let (names, why) = (names_cell(code).join(", "), cell(&not_sent.describe()));
+        out += &format!("| {code} | {names} | {why}{extra} |\n");
     }
     out
 }
@@ -195,17 +135,10 @@ pub(super) fn render_doc_page(table: &Table) -> String {
 }
 
 pub(super) fn splice_readme(readme: &str, section: &str) -> Result<String> {
-    let begin = readme
-        .find(README_BEGIN)
-        .context("README.md lacks the server-truth begin marker")?
-        + README_BEGIN.len();
-    let end = begin
-        + readme[begin..]
-            .find(README_END)
-            .context("README.md lacks the server-truth end marker")?;
+    let lacks = |marker: &str| format!("README.md lacks the server-truth {marker} marker");
+    let (head, rest) = readme.split_once(README_BEGIN).context(lacks("begin"))?;
+    let (_, tail) = rest.split_once(README_END).context(lacks("end"))?;
     Ok(format!(
-        "{}\n\n{section}\n{}",
-        &readme[..begin],
-        &readme[end..]
+        "{head}{README_BEGIN}\n\n{section}\n{README_END}{tail}"
     ))
 }
