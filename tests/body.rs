@@ -1705,7 +1705,28 @@ fn bodies_are_equal_when_their_members_are_whatever_their_order() {
         r#"{"code":141,"error":"x","a":1,"b":[2],"c":null}"#,
         r#"{"code":141,"error":"x","a":1,"c":[2]}"#,
         r#"{"code":142,"error":"x","a":1,"b":[2]}"#,
+        r#"{"code":141,"error":"y","a":1,"b":[2]}"#,
     ] {
         assert_ne!(base, body(different), "{different}");
+    }
+}
+
+/// A `/batch` item with a member twice says which member, as serde's derive
+/// would: the two halves of the body are not both kept.
+#[test]
+fn a_batch_item_with_a_member_twice_names_it() {
+    for (body, expected) in [
+        (
+            r#"[{"success":{},"success":{}}]"#,
+            "duplicate field `success`",
+        ),
+        (r#"[{"error":{},"error":{}}]"#, "duplicate field `error`"),
+        (
+            r#"[{"success":{},"error":{}}]"#,
+            "both `success` and `error`",
+        ),
+    ] {
+        let error = decode::<BatchResponse>(body.as_bytes()).unwrap_err();
+        assert!(error.contains(expected), "{body}: {error}");
     }
 }
