@@ -100,22 +100,23 @@ fn well_formed(text: &str) -> Cow<'_, str> {
         let digits = text.get(at..at + 6)?.strip_prefix("\\u")?;
         u16::from_str_radix(digits, 16).ok()
     };
-    let mut fixed = String::new();
-    let mut copied = 0;
-    let mut at = 0;
-    while let Some(offset) = text.get(at..).and_then(|rest| rest.find('\\')) {
-        at += offset;
-        match unit(at) {
-            Some(0xD800..=0xDBFF) if matches!(unit(at + 6), Some(0xDC00..=0xDFFF)) => at += 12,
+    let (mut fixed, mut copied, mut next) = (String::new(), 0, 0);
+    // Forward over the backslashes: a slip below gives a wrong text, never a hang.
+    for (at, _) in text.match_indices('\\') {
+        if at < next {
+            continue; // inside the escape before
+        }
+        next = match unit(at) {
+            Some(0xD800..=0xDBFF) if matches!(unit(at + 6), Some(0xDC00..=0xDFFF)) => at + 12,
             Some(0xD800..=0xDFFF) => {
                 fixed.push_str(&text[copied..at]);
                 fixed.push_str("\\ufffd");
-                at += 6;
-                copied = at;
+                copied = at + 6;
+                copied
             }
-            Some(_) => at += 6,
-            None => at += 2,
-        }
+            Some(_) => at + 6,
+            None => at + 2,
+        };
     }
     if copied == 0 {
         return Cow::Borrowed(text);
