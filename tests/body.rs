@@ -1730,3 +1730,62 @@ fn a_batch_item_with_a_member_twice_names_it() {
         assert!(error.contains(expected), "{body}: {error}");
     }
 }
+
+/// Runs `work` on its own thread and fails unless it returns within 10 s, so
+/// that an input making the decoder loop forever fails instead of hanging.
+fn within_ten_seconds<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || sender.send(work()));
+    receiver
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("returned within 10 s, without panicking")
+}
+
+/// Unpaired surrogates between every other kind of escape: each one reads as
+/// U+FFFD, everything else as JSON says, wherever the string is kept.
+#[test]
+fn unpaired_surrogates_among_other_escapes() {
+    for (escaped, expected) in [
+        (r"\ud83d\ude00 then \ud800", "😀 then \u{fffd}"),
+        (r"\u0041\ud800", "A\u{fffd}"),
+        (r"\n\ud800", "\n\u{fffd}"),
+        (r"\\\ud800", "\\\u{fffd}"),
+        (r"\udc00\ud800x", "\u{fffd}\u{fffd}x"),
+        (r"x\ud800\ud800\udc00", "x\u{fffd}\u{10000}"),
+        (r#"\"\udbff"#, "\"\u{fffd}"),
+    ] {
+        let body = format!(r#"{{"code":141,"error":"{escaped}","x":["{escaped}"]}}"#);
+        let decoded = within_ten_seconds({
+            let body = body.clone();
+            move || decode::<ParseError>(body.as_bytes())
+        });
+        let error = decoded.unwrap_or_else(|e| panic!("{body}: {e}"));
+        assert_eq!(error.message(), expected, "{body}");
+        let kept = error.extra_field("x").unwrap();
+        assert_eq!(kept.value(), &json!([expected]), "{body}");
+        assert_eq!(serde_json::to_string(&error).unwrap(), body);
+    }
+}
+
+/// Only the whitespace between tokens goes; inside strings, after escaped
+/// quotes and backslashes, every space stays.
+#[test]
+fn kept_text_loses_only_the_whitespace_between_tokens() {
+    let body = r#"{ "code" : 1, "error" : "a  b", "x" : { "k" : "p \" q  r", "n" : [ 1 , "s\\", " t " ] } }"#;
+    let compact = r#"{"code":1,"error":"a  b","x":{"k":"p \" q  r","n":[1,"s\\"," t "]}}"#;
+    let error = decode::<ParseError>(body.as_bytes()).unwrap();
+    assert_eq!(serde_json::to_string(&error).unwrap(), compact);
+}
+
+/// A kept value compares with a `serde_json::Value`, either way round, by value.
+#[test]
+fn kept_values_compare_with_values_both_ways() {
+    let error = decode::<ParseError>(br#"{"code":1,"x":{"a":[1,"b"]}}"#).unwrap();
+    let kept = error.extra_field("x").unwrap();
+    let same = json!({ "a": [1, "b"] });
+    let other = json!({ "a": [1, "c"] });
+    assert_eq!(*kept, same);
+    assert_eq!(same, *kept);
+    assert_ne!(*kept, other);
+    assert_ne!(other, *kept);
+}

@@ -423,6 +423,12 @@ fn the_members_of_an_error_are_reachable_exactly() {
         response.extra_field("extensions").map(ExactJson::to_string),
         Some(r#"{"cost":2}"#.into())
     );
+    let response_extra_names: Vec<&str> = response
+        .extra_fields()
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(response_extra_names, ["extensions"]);
     assert_eq!(
         response.errors()[0]
             .path()
