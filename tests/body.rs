@@ -1789,3 +1789,20 @@ fn kept_values_compare_with_values_both_ways() {
     assert_ne!(*kept, other);
     assert_ne!(other, *kept);
 }
+
+/// Parse Server's `message` key takes the place of `error` wherever a code
+/// comes with it, a `/batch` item included, and keeps its place among the
+/// other members when the body is written back.
+#[test]
+fn message_stands_in_for_error_and_keeps_its_place() {
+    let body = r#"{"code":1,"x":2,"message":"Internal server error.","y":3}"#;
+    let error = decode::<ParseError>(body.as_bytes()).unwrap();
+    assert_eq!(error.message(), "Internal server error.");
+    assert_eq!(serde_json::to_string(&error).unwrap(), body);
+
+    let batch = r#"[{"error":{"code":1,"message":"Internal server error."}}]"#;
+    let response = decode::<BatchResponse>(batch.as_bytes()).unwrap();
+    let (_, error) = response.errors().next().unwrap();
+    assert_eq!(error.message(), "Internal server error.");
+    assert_eq!(serde_json::to_string(&response).unwrap(), batch);
+}

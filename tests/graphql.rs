@@ -467,3 +467,18 @@ fn responses_decode_from_a_value_too() {
     // A `Value` has sorted keys: the text is serde_json's text for it.
     assert_eq!(serde_json::to_string(&response).unwrap(), value.to_string());
 }
+
+/// A response handed over as a `serde_json::Value` reads its errors'
+/// extensions as one read from text does.
+#[test]
+fn a_response_from_a_value_reads_extensions() {
+    let value =
+        json!({ "errors": [{ "message": "Invalid pointer", "extensions": { "code": 106 } }] });
+    let response: GraphQlResponse = serde_json::from_value(value).unwrap();
+    let error = &response.errors()[0];
+    assert_eq!(error.code(), Some(ErrorCode::INVALID_POINTER));
+    assert_eq!(
+        error.extension("code").map(ExactJson::to_string),
+        Some("106".into())
+    );
+}
