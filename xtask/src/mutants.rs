@@ -142,7 +142,7 @@ pub fn run(sh: &Shell, group: Option<Group>, shard: Option<&str>) -> Result<()> 
         let shard = shard.as_deref();
         let command = cmd!(
             sh,
-            "{cargo} mutants --no-shuffle --output {output} {arguments...} {shard...}"
+            "{cargo} mutants --no-shuffle --profile=mutants --output {output} {arguments...} {shard...}"
         );
         // Its progress streams through; the status says how it ended.
         let status = std::process::Command::from(command.env("RUSTFLAGS", &rustflags)).status()?;
