@@ -898,6 +898,14 @@ fn map_keys_given_as_bytes_are_read_as_names() {
             .unwrap_err()
             .to_string();
     assert_eq!(message, "invalid value: byte array, expected a string");
+
+    // A value JSON cannot hold, such as bytes from a binary format, is refused.
+    let entries = [("blob", BytesDeserializer::<Error>::new(b"\x01"))];
+    let message =
+        <ParseError as serde::Deserialize>::deserialize(MapDeserializer::new(entries.into_iter()))
+            .unwrap_err()
+            .to_string();
+    assert_eq!(message, "invalid type: byte array, expected any JSON value");
 }
 
 #[test]
@@ -1007,6 +1015,11 @@ const LIVE_QUERY_CASES: &[(&str, &[u8], Result<LiveQueryFields, &str>)] = &[
         "an object thrown by a LiveQuery trigger, and extra fields",
         br#"{"op":"error","error":{"why":"nope"},"code":141,"reconnect":false,"requestId":7,"clientId":3}"#,
         Ok((Some(141), false, Some(7))),
+    ),
+    (
+        "a frame that is not an object",
+        b"[1]",
+        Err("invalid type: sequence, expected a LiveQuery error message (a JSON object with \"op\": \"error\")"),
     ),
     (
         "another op",

@@ -468,17 +468,64 @@ fn responses_decode_from_a_value_too() {
     assert_eq!(serde_json::to_string(&response).unwrap(), value.to_string());
 }
 
-/// A response handed over as a `serde_json::Value` reads its errors'
-/// extensions as one read from text does.
+/// A document in a format that hands values over, not text: what serde
+/// buffers for `#[serde(untagged)]` and `flatten`, or what YAML or MessagePack
+/// give. serde_json, even from a `Value`, hands text over instead.
+enum Doc {
+    Text(&'static str),
+    Int(i64),
+    List(Vec<Doc>),
+    Map(Vec<(&'static str, Doc)>),
+}
+
+impl<'de> serde::Deserializer<'de> for Doc {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        use serde::de::value::{MapDeserializer, SeqDeserializer};
+        match self {
+            Doc::Text(text) => visitor.visit_borrowed_str(text),
+            Doc::Int(n) => visitor.visit_i64(n),
+            Doc::List(items) => visitor.visit_seq(SeqDeserializer::new(items.into_iter())),
+            Doc::Map(members) => visitor.visit_map(MapDeserializer::new(members.into_iter())),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+
+impl<'de> serde::de::IntoDeserializer<'de, serde::de::value::Error> for Doc {
+    type Deserializer = Doc;
+
+    fn into_deserializer(self) -> Doc {
+        self
+    }
+}
+
+/// From such a format, an error's `extensions` is still read as an object:
+/// its code, its members, and the error written back as JSON.
 #[test]
-fn a_response_from_a_value_reads_extensions() {
-    let value =
-        json!({ "errors": [{ "message": "Invalid pointer", "extensions": { "code": 106 } }] });
-    let response: GraphQlResponse = serde_json::from_value(value).unwrap();
+fn a_response_from_a_format_without_text_reads_extensions() {
+    use Doc::{Int, List, Map, Text};
+    let error = Map(vec![
+        ("message", Text("Invalid pointer")),
+        ("extensions", Map(vec![("code", Int(106)), ("n", Int(2))])),
+    ]);
+    let response = Map(vec![("errors", List(vec![error])), ("data", Int(0))]);
+    let response: GraphQlResponse = serde::Deserialize::deserialize(response).unwrap();
     let error = &response.errors()[0];
     assert_eq!(error.code(), Some(ErrorCode::INVALID_POINTER));
+    assert_eq!(error.extension("n").map(ExactJson::value), Some(&json!(2)));
+    assert_eq!(error.extra_fields(), &[]);
     assert_eq!(
-        error.extension("code").map(ExactJson::to_string),
-        Some("106".into())
+        serde_json::to_string(&response).unwrap(),
+        r#"{"errors":[{"message":"Invalid pointer","extensions":{"code":106,"n":2}}],"data":0}"#
     );
 }
