@@ -1819,3 +1819,192 @@ fn message_stands_in_for_error_and_keeps_its_place() {
     assert_eq!(error.message(), "Internal server error.");
     assert_eq!(serde_json::to_string(&response).unwrap(), batch);
 }
+
+/// A serializer that records what a map announces and how many members it
+/// writes: formats such as MessagePack and bincode write the count first, so a
+/// wrong one corrupts their output (serde_json ignores it). Anything but a map
+/// is an error.
+struct MapLength;
+
+/// The count a map announced, and the members it wrote.
+struct Counted {
+    announced: Option<usize>,
+    written: usize,
+}
+
+type NotMap = serde::ser::Impossible<Counted, serde::de::value::Error>;
+
+fn not_a_map<T>() -> Result<T, serde::de::value::Error> {
+    Err(serde::ser::Error::custom("not a map"))
+}
+
+impl serde::ser::SerializeMap for Counted {
+    type Ok = Counted;
+    type Error = serde::de::value::Error;
+
+    fn serialize_key<T: ?Sized + serde::Serialize>(&mut self, _: &T) -> Result<(), Self::Error> {
+        self.written += 1;
+        Ok(())
+    }
+
+    fn serialize_value<T: ?Sized + serde::Serialize>(&mut self, _: &T) -> Result<(), Self::Error> {
+        Ok(())
+    }
+
+    fn end(self) -> Result<Counted, Self::Error> {
+        Ok(self)
+    }
+}
+
+/// The scalar methods of `Serializer`, each refusing its value.
+macro_rules! refuse {
+    ($($method:ident($($argument:ty),*)),* $(,)?) => {$(
+        fn $method(self, $(_: $argument),*) -> Result<Counted, Self::Error> {
+            not_a_map()
+        }
+    )*};
+}
+
+impl serde::Serializer for MapLength {
+    type Ok = Counted;
+    type Error = serde::de::value::Error;
+    type SerializeMap = Counted;
+    type SerializeSeq = NotMap;
+    type SerializeTuple = NotMap;
+    type SerializeTupleStruct = NotMap;
+    type SerializeTupleVariant = NotMap;
+    type SerializeStruct = NotMap;
+    type SerializeStructVariant = NotMap;
+
+    fn serialize_map(self, announced: Option<usize>) -> Result<Counted, Self::Error> {
+        Ok(Counted {
+            announced,
+            written: 0,
+        })
+    }
+
+    refuse!(
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_f32(f32),
+        serialize_f64(f64),
+        serialize_char(char),
+        serialize_str(&str),
+        serialize_bytes(&[u8]),
+        serialize_none(),
+        serialize_unit(),
+        serialize_unit_struct(&'static str),
+        serialize_unit_variant(&'static str, u32, &'static str),
+    );
+
+    fn serialize_some<T: ?Sized + serde::Serialize>(self, _: &T) -> Result<Counted, Self::Error> {
+        not_a_map()
+    }
+
+    fn serialize_newtype_struct<T: ?Sized + serde::Serialize>(
+        self,
+        _: &'static str,
+        _: &T,
+    ) -> Result<Counted, Self::Error> {
+        not_a_map()
+    }
+
+    fn serialize_newtype_variant<T: ?Sized + serde::Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<Counted, Self::Error> {
+        not_a_map()
+    }
+
+    fn serialize_seq(self, _: Option<usize>) -> Result<NotMap, Self::Error> {
+        not_a_map()
+    }
+
+    fn serialize_tuple(self, _: usize) -> Result<NotMap, Self::Error> {
+        not_a_map()
+    }
+
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<NotMap, Self::Error> {
+        not_a_map()
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<NotMap, Self::Error> {
+        not_a_map()
+    }
+
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<NotMap, Self::Error> {
+        not_a_map()
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<NotMap, Self::Error> {
+        not_a_map()
+    }
+}
+
+/// Every body written as a map announces the number of members it writes,
+/// whatever members it was decoded with.
+#[test]
+fn every_body_announces_as_many_members_as_it_writes() {
+    fn check<T: serde::Serialize>(name: &str, body: &T, failures: &mut Vec<String>) {
+        match body.serialize(MapLength) {
+            Ok(Counted { announced, written }) if announced != Some(written) => {
+                failures.push(format!("{name}: announces {announced:?}, writes {written}"));
+            }
+            Ok(_) => {}
+            Err(error) => failures.push(format!("{name}: {error}")),
+        }
+    }
+    let mut failures = Vec::new();
+    for (name, input, _) in BODY_CASES {
+        if let Ok(error) = decode::<ParseError>(input) {
+            check(name, &error, &mut failures);
+        }
+    }
+    for (name, input, _) in LIVE_QUERY_CASES {
+        if let Ok(error) = decode::<LiveQueryError>(input) {
+            check(name, &error, &mut failures);
+        }
+    }
+    for (name, input, _) in BATCH_CASES {
+        for item in decode::<BatchResponse>(input)
+            .into_iter()
+            .flat_map(BatchResponse::into_items)
+        {
+            check(name, &item, &mut failures);
+            // A bare error value (not an object) is written as it came.
+            match item.error() {
+                Some(error) if serde_json::to_string(error).unwrap().starts_with('{') => {
+                    check(name, error, &mut failures)
+                }
+                _ => {}
+            }
+        }
+    }
+    let graphql = br#"{"errors":[{"message":"m","locations":[{"line":1,"column":2}],"path":["x"],"extensions":{"code":141,"n":1},"x":0}],"data":null,"extensions":{}}"#;
+    let response: parse_error_codes::GraphQlResponse = decode(graphql).unwrap();
+    check("a GraphQL response", &response, &mut failures);
+    check("a GraphQL error", &response.errors()[0], &mut failures);
+    assert!(failures.is_empty(), "{failures:#?}");
+}
