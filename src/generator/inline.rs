@@ -121,6 +121,11 @@ mod tests {
             ("-1 means none", "\\-1 means none"),
             ("1 of 2. Fine", "1 of 2. Fine"),
             ("Plain - text", "Plain - text"),
+            // Punctuation that is not a marker where it stands stays as it is.
+            (".5 seconds", ".5 seconds"),
+            (") aside", ") aside"),
+            ("1-2 retries", "1-2 retries"),
+            ("3+ times", "3+ times"),
         ] {
             assert_eq!(doc_markdown(&[text(plain)]), markdown, "{plain}");
         }
