@@ -243,7 +243,8 @@ impl<'a> Reader<'a> {
                 self.inlines.push(Inline::Html(html.to_string()))
             }
             Event::SoftBreak | Event::HardBreak => push_text(&mut self.inlines, " "),
-            Event::Start(tag) if self.heading.is_some() || self.table.is_some() => {
+            // Kept everywhere: a heading or a cell starts with no inlines.
+            Event::Start(tag) => {
                 if let Some(kind) = unsupported_inline(&tag) {
                     self.inlines.push(Inline::Unsupported(kind));
                 }
@@ -335,14 +336,14 @@ fn looks_like_h2(line: &str) -> bool {
         .is_some_and(|next| next != '#' && !next.is_whitespace())
 }
 
+/// What an inline tag is called when it is refused; the parser reads no
+/// strikethrough, super- or subscript, so `~` and `^` are text.
 fn unsupported_inline(tag: &Tag<'_>) -> Option<&'static str> {
     Some(match tag {
         Tag::Emphasis => "emphasis",
         Tag::Strong => "strong emphasis",
-        Tag::Strikethrough => "strikethrough",
         Tag::Link { .. } => "a link",
         Tag::Image { .. } => "an image",
-        Tag::Superscript | Tag::Subscript => "super- or subscript",
         _ => return None,
     })
 }

@@ -17,7 +17,8 @@ pub(super) fn heading_anchor(heading: &RawHeading) -> Option<&str> {
 fn closing_hashes_column(source: &str) -> Option<usize> {
     let line = source.trim_end();
     let without = line.trim_end_matches('#');
-    (without.len() < line.len() && without.ends_with([' ', '\t']) && !without.trim().is_empty())
+    // Without closing hashes `without` is the trimmed line: no blank ends it.
+    (without.ends_with([' ', '\t']) && !without.trim().is_empty())
         .then(|| without.chars().count() + 1)
 }
 
@@ -239,5 +240,48 @@ mod tests {
         assert_eq!(closing_hashes_column("## C# {#c}"), None);
         assert_eq!(closing_hashes_column("## Title#"), None);
         assert_eq!(closing_hashes_column("##"), None);
+    }
+
+    fn heading(source: &str) -> RawHeading {
+        RawHeading {
+            location: Location {
+                file: "spec/x.md".to_owned(),
+                line: 1,
+                column: 1,
+            },
+            title: String::new(),
+            id: None,
+            source: source.to_owned(),
+            inlines: Vec::new(),
+        }
+    }
+
+    /// The anchor the heading's source ends with, or the message refusing it.
+    fn anchor_of(source: &str) -> Result<String, String> {
+        let heading = heading(source);
+        let written = heading_anchor(&heading).expect("a heading ending with braces");
+        anchor_syntax(&heading, written)
+            .map(str::to_owned)
+            .map_err(|(message, _)| message)
+    }
+
+    #[test]
+    fn one_anchor_ends_the_heading_and_other_braces_are_title_text() {
+        assert_eq!(anchor_of("## Use {braces} {#a}"), Ok("a".to_owned()));
+        assert_eq!(anchor_of("## Use {#x here {#a}"), Ok("a".to_owned()));
+        for two in ["## A {#b} {#a}", "## A {#b}{#a}", "## A {#a#b}"] {
+            assert_eq!(
+                anchor_of(two),
+                Err("more than one anchor in the heading".to_owned()),
+                "{two}"
+            );
+        }
+        for junk in ["{#a.b}", "{#a=b}", "{#a b}", "{#a\tb}"] {
+            assert_eq!(
+                anchor_of(&format!("## A {junk}")),
+                Err(format!("junk inside the heading braces `{junk}`")),
+                "{junk}"
+            );
+        }
     }
 }

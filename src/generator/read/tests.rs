@@ -84,15 +84,22 @@ fn headings_and_tables_come_with_their_positions() {
 #[test]
 fn markup_in_a_cell_is_kept_as_unsupported_or_html() {
     let blocks = read_one(
-        "## S {#s}\n\n| Name | Code | Description |\n| --- | --- | --- |\n| `A` | 1 | *x* <b>y</b> |\n",
+        "## S {#s}\n\n| Name | Code | Description |\n| --- | --- | --- |\n| `A` | 1 | *x* <b>y</b> **z** ![i](u) [l](u) ~~s~~ |\n",
     );
     let RawBlock::Table(table) = &blocks[1] else {
         panic!("{blocks:#?}");
     };
     let description = &table.rows[0].cells[2].inlines;
-    assert!(
-        description.contains(&Inline::Unsupported("emphasis")),
-        "{description:?}"
+    let unsupported: Vec<&str> = description
+        .iter()
+        .filter_map(|inline| match inline {
+            Inline::Unsupported(what) => Some(*what),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        unsupported,
+        ["emphasis", "strong emphasis", "an image", "a link"]
     );
     assert!(
         description.contains(&Inline::Html("<b>".to_owned())),
@@ -165,4 +172,27 @@ fn headings_and_tables_in_block_quotes_and_lists_are_read() {
             "row at spec/x.md:9:3: 3 cells `B`@5 2@11 b@15",
         ]
     );
+}
+
+/// `##Title` reads as a paragraph that looks like a section heading without
+/// its space; three `#`s or a bare `##` are not that look-alike.
+#[test]
+fn a_paragraph_looks_like_a_spaceless_section_heading_after_exactly_two_hashes() {
+    assert_eq!(
+        read_one("##Title {#t}\n"),
+        [RawBlock::HeadingLikeParagraph(at(1, 1))]
+    );
+    for text in [
+        "###Title\n",
+        "#Title\n",
+        "##\u{a0}x\n",
+        "Title ## x\n",
+        "##\n",
+    ] {
+        let blocks = read_one(text);
+        assert!(
+            !matches!(blocks[..], [RawBlock::HeadingLikeParagraph(_)]),
+            "{text:?}: {blocks:?}"
+        );
+    }
 }

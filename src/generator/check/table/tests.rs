@@ -116,6 +116,10 @@ fn names_are_one_code_span_holding_an_upper_camel_case_identifier() {
             code("Ünicode"),
             "name `Ünicode` contains the non-ASCII character `Ü`",
         ),
+        (
+            code("Bad.Name"),
+            "name `Bad.Name` contains the character `.`",
+        ),
         (code("9Lives"), "name `9Lives` starts with a digit"),
         (
             code("lower"),
