@@ -81,7 +81,6 @@ impl HiddenBlocks {
                 self.done
                     .extend(block.filter(|block| block.hidden_in.is_some()));
             }
-            Event::Rule => self.shown.push(range.clone()),
             Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => self.push(text),
             Event::Code(code) => self.push(&format!("`{code}`")),
             Event::SoftBreak | Event::HardBreak => self.push("\n"),

@@ -196,3 +196,15 @@ fn a_paragraph_looks_like_a_spaceless_section_heading_after_exactly_two_hashes()
         );
     }
 }
+
+/// A paragraph's lines are judged as shown, code spans with their backticks:
+/// a line that starts with a code span is prose, one that starts with `|` is not.
+#[test]
+fn a_line_starting_with_a_code_span_is_not_a_table_row_look_alike() {
+    assert_eq!(read_one("Some prose\n`Name` | 1 | x\n"), []);
+    let blocks = read_one("Some prose\n| `Name` | 1 | x |\n");
+    let [RawBlock::LookAlike(look_alike)] = &blocks[..] else {
+        panic!("{blocks:?}");
+    };
+    assert_eq!(look_alike.location, at(2, 1));
+}
