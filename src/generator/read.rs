@@ -121,13 +121,17 @@ impl<'a> LineIndex<'a> {
             .unwrap_or(self.text.len())
     }
 
-    /// Location of the first character of `line` after indentation and
+    /// The offset of the first character of `line` after indentation and
     /// block-quote markers; lines past the end are the last line.
-    pub(super) fn line_location(&self, file: &str, line: usize) -> Location {
+    pub(super) fn content_start(&self, line: usize) -> usize {
         let start = self.line_start(line.min(self.line_count()));
         let text = self.line_text(start);
-        let skip = text.len() - text.trim_start_matches([' ', '\t', '>']).len();
-        self.location(file, start + skip)
+        start + text.len() - text.trim_start_matches([' ', '\t', '>']).len()
+    }
+
+    /// The location of [`Self::content_start`].
+    pub(super) fn line_location(&self, file: &str, line: usize) -> Location {
+        self.location(file, self.content_start(line))
     }
 
     /// The whole source line containing `offset`, without its newline.

@@ -152,13 +152,11 @@ impl HiddenBlocks {
         let mut found = Vec::new();
         let mut previous_found = false;
         for line in 1..=index.line_count() {
-            let location = index.line_location(file, line);
-            let text = index.line_text(index.line_start(line));
-            let offset = index.line_start(line) + location.column - 1;
-            let shape = shape_of(text).filter(|_| !shown.contains(offset));
+            let offset = index.content_start(line);
+            let shape = shape_of(index.line_text(offset)).filter(|_| !shown.contains(offset));
             if let (Some(shape), false) = (shape, previous_found) {
                 found.push(LookAlike {
-                    location,
+                    location: index.location(file, offset),
                     shape,
                     hidden_in: HiddenIn::Unrendered,
                 });

@@ -208,3 +208,16 @@ fn a_line_starting_with_a_code_span_is_not_a_table_row_look_alike() {
     };
     assert_eq!(look_alike.location, at(2, 1));
 }
+
+/// One `#` is a heading to a reader only with an anchor at its end.
+#[test]
+fn a_single_hash_line_looks_like_a_heading_only_when_it_ends_with_an_anchor() {
+    let blocks = read_one("    # Title {#a}\n");
+    let [RawBlock::LookAlike(look_alike)] = &blocks[..] else {
+        panic!("{blocks:?}");
+    };
+    assert_eq!(look_alike.location, at(1, 5));
+    for text in ["    # Title {#a} more\n", "    # Title }\n", "    # C#\n"] {
+        assert_eq!(read_one(text), [], "{text:?}");
+    }
+}
