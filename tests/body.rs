@@ -1856,10 +1856,10 @@ impl serde::ser::SerializeMap for Counted {
     }
 }
 
-/// The scalar methods of `Serializer`, each refusing its value.
+/// The methods of `Serializer` for anything but a map, each refusing it.
 macro_rules! refuse {
-    ($($method:ident($($argument:ty),*)),* $(,)?) => {$(
-        fn $method(self, $(_: $argument),*) -> Result<Counted, Self::Error> {
+    ($($method:ident($($argument:ty),*) -> $returns:ty;)*) => {$(
+        fn $method(self, $(_: $argument),*) -> Result<$returns, Self::Error> {
             not_a_map()
         }
     )*};
@@ -1883,26 +1883,32 @@ impl serde::Serializer for MapLength {
         })
     }
 
-    refuse!(
-        serialize_bool(bool),
-        serialize_i8(i8),
-        serialize_i16(i16),
-        serialize_i32(i32),
-        serialize_i64(i64),
-        serialize_u8(u8),
-        serialize_u16(u16),
-        serialize_u32(u32),
-        serialize_u64(u64),
-        serialize_f32(f32),
-        serialize_f64(f64),
-        serialize_char(char),
-        serialize_str(&str),
-        serialize_bytes(&[u8]),
-        serialize_none(),
-        serialize_unit(),
-        serialize_unit_struct(&'static str),
-        serialize_unit_variant(&'static str, u32, &'static str),
-    );
+    refuse! {
+        serialize_bool(bool) -> Counted;
+        serialize_i8(i8) -> Counted;
+        serialize_i16(i16) -> Counted;
+        serialize_i32(i32) -> Counted;
+        serialize_i64(i64) -> Counted;
+        serialize_u8(u8) -> Counted;
+        serialize_u16(u16) -> Counted;
+        serialize_u32(u32) -> Counted;
+        serialize_u64(u64) -> Counted;
+        serialize_f32(f32) -> Counted;
+        serialize_f64(f64) -> Counted;
+        serialize_char(char) -> Counted;
+        serialize_str(&str) -> Counted;
+        serialize_bytes(&[u8]) -> Counted;
+        serialize_none() -> Counted;
+        serialize_unit() -> Counted;
+        serialize_unit_struct(&'static str) -> Counted;
+        serialize_unit_variant(&'static str, u32, &'static str) -> Counted;
+        serialize_seq(Option<usize>) -> NotMap;
+        serialize_tuple(usize) -> NotMap;
+        serialize_tuple_struct(&'static str, usize) -> NotMap;
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> NotMap;
+        serialize_struct(&'static str, usize) -> NotMap;
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> NotMap;
+    }
 
     fn serialize_some<T: ?Sized + serde::Serialize>(self, _: &T) -> Result<Counted, Self::Error> {
         not_a_map()
@@ -1923,42 +1929,6 @@ impl serde::Serializer for MapLength {
         _: &'static str,
         _: &T,
     ) -> Result<Counted, Self::Error> {
-        not_a_map()
-    }
-
-    fn serialize_seq(self, _: Option<usize>) -> Result<NotMap, Self::Error> {
-        not_a_map()
-    }
-
-    fn serialize_tuple(self, _: usize) -> Result<NotMap, Self::Error> {
-        not_a_map()
-    }
-
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<NotMap, Self::Error> {
-        not_a_map()
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<NotMap, Self::Error> {
-        not_a_map()
-    }
-
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<NotMap, Self::Error> {
-        not_a_map()
-    }
-
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<NotMap, Self::Error> {
         not_a_map()
     }
 }
