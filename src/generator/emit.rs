@@ -36,6 +36,7 @@ fn error_kind_enum(catalogue: &Catalogue) -> TokenStream {
         push_shared_with(
             &mut doc,
             kind.code,
+            catalogue.codes[kind.code_group].kinds.len() - 1,
             catalogue
                 .sharing_code_with(index)
                 .map(|other| format!("[`{0}`](ErrorKind::{0})", other.name)),
@@ -99,6 +100,7 @@ fn error_code_impl(catalogue: &Catalogue) -> TokenStream {
         push_shared_with(
             &mut doc,
             kind.code,
+            catalogue.codes[kind.code_group].kinds.len() - 1,
             catalogue
                 .sharing_code_with(index)
                 .map(|other| format!("[`{0}`](ErrorCode::{0})", other.constant)),
@@ -285,13 +287,31 @@ fn visible_direction_controls(text: &str) -> String {
 }
 
 /// Appends " Code N is shared with A, B." when other kinds share the code.
-fn push_shared_with(doc: &mut String, code: i32, others: impl Iterator<Item = String>) {
-    let others: Vec<String> = others.collect();
-    if !others.is_empty() {
-        doc.push_str(&format!(
-            " Code {code} is shared with {}.",
-            others.join(", ")
-        ));
+/// A code shared by more kinds than this is counted in each kind's doc, not
+/// listed: listing would make every doc grow with the group, and the output
+/// with the square of it.
+const LISTED_SHARERS: usize = 15;
+
+/// The sentence on the `count` other kinds that share `code`: their `links`
+/// in spec order, or their number when there are many.
+fn push_shared_with(
+    doc: &mut String,
+    code: i32,
+    count: usize,
+    links: impl Iterator<Item = String>,
+) {
+    match count {
+        0 => {}
+        1..=LISTED_SHARERS => {
+            let links: Vec<String> = links.collect();
+            doc.push_str(&format!(
+                " Code {code} is shared with {}.",
+                links.join(", ")
+            ));
+        }
+        _ => doc.push_str(&format!(
+            " Code {code} is shared with {count} other kinds: [`ErrorCode::kinds`] lists them all."
+        )),
     }
 }
 
@@ -333,11 +353,19 @@ mod tests {
 
     #[test]
     fn the_shared_code_sentence_lists_the_others_in_order_or_nothing() {
-        let mut doc = "Text.".to_owned();
-        push_shared_with(&mut doc, 7, ["A".to_owned(), "B".to_owned()].into_iter());
-        assert_eq!(doc, "Text. Code 7 is shared with A, B.");
-        let mut alone = "Text.".to_owned();
-        push_shared_with(&mut alone, 7, std::iter::empty());
-        assert_eq!(alone, "Text.");
+        let sentence = |count: usize| {
+            let mut doc = "Text.".to_owned();
+            let links = (1..=count).map(|n| format!("K{n}"));
+            push_shared_with(&mut doc, 7, count, links);
+            doc
+        };
+        assert_eq!(sentence(0), "Text.");
+        assert_eq!(sentence(2), "Text. Code 7 is shared with K1, K2.");
+        assert!(sentence(15).ends_with(", K14, K15."));
+        // Many: counted, so that a doc stays short however large the group.
+        assert_eq!(
+            sentence(16),
+            "Text. Code 7 is shared with 16 other kinds: [`ErrorCode::kinds`] lists them all."
+        );
     }
 }
