@@ -9,12 +9,12 @@
 //!
 //! | stage | takes | gives |
 //! | --- | --- | --- |
-//! | [`load`] | `spec/` | [`SpecFile`]s: UTF-8 text, `\n` line ends, path order |
-//! | [`read`] | spec files | [`RawSpec`]: headings, tables, cells with positions, and the look-alikes markdown shows otherwise |
-//! | [`check`] | the raw spec | [`CheckedSpec`], or every [`Diagnostic`] at once |
-//! | [`model`] | the checked spec | the [`Catalogue`], computed once |
-//! | [`emit`] | the catalogue | the generated items as tokens |
-//! | [`format`] | tokens | the source text of `OUT_DIR/error_codes.rs` |
+//! | [`load`](mod@load) | `spec/` | [`SpecFile`]s: UTF-8 text, `\n` line ends, path order |
+//! | [`read`](mod@read) | spec files | [`RawSpec`](read::RawSpec): headings, tables, cells with positions, and the look-alikes markdown shows otherwise |
+//! | [`check`](mod@check) | the raw spec | [`CheckedSpec`](check::CheckedSpec), or every [`Diagnostic`] at once |
+//! | [`model`](mod@model) | the checked spec | the [`Catalogue`], computed once |
+//! | [`emit`](mod@emit) | the catalogue | the generated items as tokens |
+//! | [`format`](mod@format) | tokens | the source text of `OUT_DIR/error_codes.rs` |
 //!
 //! Each stage's unit tests sit beside it, as `#[cfg(test)]`: they run in the
 //! unit tests of the xtask's library, the one test build that mounts this tree.

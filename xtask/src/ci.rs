@@ -40,7 +40,7 @@ fn steps(sh: &Shell) -> Vec<Step<'_>> {
         Step::Xtask("cargo xtask no-std", no_std::run),
         Step::Xtask("cargo xtask codegen --check", |_| codegen::run(&project_root(), true)),
         Step::Xtask("cargo xtask server-truth --check", |_| server_truth::run(true)),
-        Step::Run(cmd!(sh, "{cargo} doc --no-deps --all-features").env("RUSTDOCFLAGS", rustdocflags)),
+        Step::Run(cmd!(sh, "{cargo} doc --workspace --no-deps --all-features").env("RUSTDOCFLAGS", rustdocflags)),
         // Verifies by building the crate unpacked from its own tarball: the
         // proof that `spec/` and `build.rs` ship. `--allow-dirty`: the gate
         // runs before committing.

@@ -9,9 +9,10 @@
 //! printed once here). To add a command: a `cmd` in [`flags`], a module, one
 //! `match` arm in `run`.
 
-/// The generator itself, mounted as the build script mounts it: one
-/// implementation. Its stage tests run in this library's unit tests, once;
-/// `tests/generator/` drives the whole pipeline through it.
+// The generator itself, mounted as the build script mounts it: one
+// implementation. Its stage tests run in this library's unit tests, once;
+// `tests/generator/` drives the whole pipeline through it. A plain comment:
+// rustdoc would resolve the links of the module's own docs from here.
 #[path = "../../src/generator/mod.rs"]
 pub mod generator;
 
