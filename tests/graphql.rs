@@ -384,6 +384,11 @@ fn graphql_responses_decode_to_their_expected_outcome_and_re_encode_unchanged() 
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// The names of members, in order.
+fn names(members: &[(String, ExactJson)]) -> Vec<&str> {
+    members.iter().map(|(name, _)| name.as_str()).collect()
+}
+
 #[test]
 fn the_members_of_an_error_are_reachable_exactly() {
     let response: GraphQlResponse = serde_json::from_str(
@@ -408,12 +413,7 @@ fn the_members_of_an_error_are_reachable_exactly() {
         Some(&json!(["Error: b"]))
     );
     assert_eq!(error.extension("missing"), None);
-    let extra_names: Vec<&str> = error
-        .extra_fields()
-        .iter()
-        .map(|(name, _)| name.as_str())
-        .collect();
-    assert_eq!(extra_names, ["path"]);
+    assert_eq!(names(error.extra_fields()), ["path"]);
     assert_eq!(
         error.extra_field("path").map(ExactJson::to_string),
         Some(r#"["objects",1]"#.into())
@@ -423,12 +423,7 @@ fn the_members_of_an_error_are_reachable_exactly() {
         response.extra_field("extensions").map(ExactJson::to_string),
         Some(r#"{"cost":2}"#.into())
     );
-    let response_extra_names: Vec<&str> = response
-        .extra_fields()
-        .iter()
-        .map(|(name, _)| name.as_str())
-        .collect();
-    assert_eq!(response_extra_names, ["extensions"]);
+    assert_eq!(names(response.extra_fields()), ["extensions"]);
     assert_eq!(
         response.errors()[0]
             .path()

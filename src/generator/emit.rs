@@ -36,7 +36,7 @@ fn error_kind_enum(catalogue: &Catalogue) -> TokenStream {
         push_shared_with(
             &mut doc,
             kind.code,
-            catalogue.codes[kind.code_group].kinds.len() - 1,
+            catalogue.sharing_code_count(index),
             catalogue
                 .sharing_code_with(index)
                 .map(|other| format!("[`{0}`](ErrorKind::{0})", other.name)),
@@ -100,7 +100,7 @@ fn error_code_impl(catalogue: &Catalogue) -> TokenStream {
         push_shared_with(
             &mut doc,
             kind.code,
-            catalogue.codes[kind.code_group].kinds.len() - 1,
+            catalogue.sharing_code_count(index),
             catalogue
                 .sharing_code_with(index)
                 .map(|other| format!("[`{0}`](ErrorCode::{0})", other.constant)),
@@ -286,7 +286,6 @@ fn visible_direction_controls(text: &str) -> String {
     out
 }
 
-/// Appends " Code N is shared with A, B." when other kinds share the code.
 /// A code shared by more kinds than this is counted in each kind's doc, not
 /// listed: listing would make every doc grow with the group, and the output
 /// with the square of it.

@@ -71,6 +71,11 @@ pub enum NameTree {
 }
 
 impl Catalogue {
+    /// How many kinds other than `kind` share its code.
+    pub fn sharing_code_count(&self, kind: usize) -> usize {
+        self.codes[self.kinds[kind].code_group].kinds.len() - 1
+    }
+
     /// The kinds other than `kind` that share its code, in spec order.
     pub fn sharing_code_with(&self, kind: usize) -> impl Iterator<Item = &KindModel> {
         let group = &self.codes[self.kinds[kind].code_group];
@@ -229,6 +234,10 @@ mod tests {
             .collect();
         assert_eq!(shared, ["B", "E"]);
         assert_eq!(catalogue.sharing_code_with(1).count(), 0);
+        let counts: Vec<usize> = (0..5)
+            .map(|kind| catalogue.sharing_code_count(kind))
+            .collect();
+        assert_eq!(counts, [2, 0, 2, 0, 2]);
     }
 
     #[test]
